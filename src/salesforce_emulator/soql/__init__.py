@@ -1,0 +1,1 @@
+"""SOQL: grammar (Lark), AST, compilation to SQLite, execution and result shaping, escaping."""
