@@ -1,0 +1,1 @@
+"""MailTrixy: a shared inbox with a Salesforce integration."""

@@ -1,0 +1,3 @@
+from mailtrixy.cli import main
+
+main()

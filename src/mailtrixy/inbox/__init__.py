@@ -1,0 +1,1 @@
+"""The inbox core: contacts, deals and their pipeline, conversations and messages."""

@@ -1,0 +1,159 @@
+"""Inbox data. Every row belongs to one workspace; views reach it only through accounts.scoping."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from mailtrixy.accounts.models import Member, Workspace
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO currency code, like USD.")
+
+
+class Contact(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    first_name = models.CharField(max_length=80, blank=True)
+    last_name = models.CharField(max_length=80, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    company = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            # One contact per address in a workspace, however it is capitalised.
+            models.UniqueConstraint(
+                Lower("email"),
+                "workspace",
+                condition=~models.Q(email=""),
+                name="contact_email_unique_per_workspace_ignoring_case",
+                violation_error_message="Another contact in this workspace already has this email.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return full or self.email or f"Contact #{self.pk}"
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+class Stage(models.Model):
+    """A named step of a workspace's deal pipeline, marked open, won or lost."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=StageKind.choices, default=StageKind.OPEN)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "workspace", name="stage_name_unique_per_workspace_ignoring_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deal(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="deals")
+    name = models.CharField(max_length=120)
+    amount = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
+    expected_close_date = models.DateField(null=True, blank=True)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="deals"
+    )
+    owner = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="deals"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A deal only points at things of its own workspace."""
+        errors = {}
+        if self.stage_id and self.stage.workspace_id != self.workspace_id:
+            errors["stage"] = "Choose a stage of this workspace's pipeline."
+        if self.contact_id and self.contact and self.contact.workspace_id != self.workspace_id:
+            errors["contact"] = "Choose a contact of this workspace."
+        if self.owner_id and self.owner and self.owner.workspace_id != self.workspace_id:
+            errors["owner"] = "Choose a member of this workspace."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConversationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Conversation(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
+    subject = models.CharField(max_length=255)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.OPEN
+    )
+    assignee = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "From the customer"
+    OUTBOUND = "outbound", "From the team"
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    author = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True)
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} at {self.sent_at:%Y-%m-%d %H:%M}"

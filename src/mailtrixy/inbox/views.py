@@ -1,0 +1,107 @@
+"""Inbox pages. Thin: they scope, validate through forms and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from mailtrixy.accounts.permissions import member_required
+from mailtrixy.accounts.scoping import current_member, current_workspace, get_scoped_or_404, scoped
+from mailtrixy.inbox.forms import ContactForm, DealForm
+from mailtrixy.inbox.models import Contact, Conversation, Deal, Direction, Message
+from mailtrixy.integrations.registry import card_providers
+
+
+@member_required
+def conversations(request: HttpRequest) -> HttpResponse:
+    rows = scoped(request, Conversation).select_related("contact", "assignee__user")
+    return render(request, "inbox/conversations.html", {"conversations": rows})
+
+
+@member_required
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    convo = get_scoped_or_404(request, Conversation, pk=pk)
+    if request.method == "POST":
+        body = request.POST.get("body", "").strip()
+        if body:
+            now = timezone.now()
+            Message.objects.create(
+                conversation=convo,
+                direction=Direction.OUTBOUND,
+                author=current_member(request),
+                body=body,
+                sent_at=now,
+            )
+            convo.updated_at = now
+            convo.save(update_fields=["updated_at"])
+        else:
+            messages.error(request, "Write a reply before sending it.")
+        return redirect("inbox:conversation", pk=convo.pk)
+    context = {
+        "conversation": convo,
+        "contact": convo.contact,
+        "messages_list": convo.messages.select_related("author__user"),
+        "card_providers": card_providers(),
+    }
+    return render(request, "inbox/conversation.html", context)
+
+
+@member_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    rows = scoped(request, Contact)
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(email__icontains=query) | rows.filter(last_name__icontains=query)
+    return render(request, "inbox/contacts.html", {"contacts": rows[:500], "q": query})
+
+
+@member_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_scoped_or_404(request, Contact, pk=pk)
+    context = {
+        "contact": contact,
+        "deals": contact.deals.select_related("stage"),
+        "conversations": contact.conversations.all(),
+    }
+    return render(request, "inbox/contact_detail.html", context)
+
+
+@member_required
+def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    contact = get_scoped_or_404(request, Contact, pk=pk) if pk else None
+    form = ContactForm(request.POST or None, instance=contact, workspace=current_workspace(request))
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("inbox:contact", pk=saved.pk)
+    return render(request, "inbox/contact_form.html", {"form": form, "contact": contact})
+
+
+@member_required
+def deals(request: HttpRequest) -> HttpResponse:
+    rows = scoped(request, Deal).select_related("stage", "contact", "owner__user")
+    return render(request, "inbox/deals.html", {"deals": rows})
+
+
+@member_required
+def deal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    deal = get_scoped_or_404(request, Deal, pk=pk) if pk else None
+    form = DealForm(request.POST or None, instance=deal, workspace=current_workspace(request))
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Saved deal “{saved.name}”.")
+        return redirect("inbox:deals")
+    return render(request, "inbox/deal_form.html", {"form": form, "deal": deal})
+
+
+@member_required
+def deal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = get_scoped_or_404(request, Deal, pk=pk)
+    if request.method == "POST":
+        name = deal.name
+        deal.delete()
+        messages.success(request, f"Deleted deal “{name}”.")
+        return redirect("inbox:deals")
+    return render(request, "inbox/deal_confirm_delete.html", {"deal": deal})

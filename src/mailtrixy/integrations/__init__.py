@@ -1,0 +1,1 @@
+"""What every integration shares: the provider registry, the card protocol, the settings pages."""

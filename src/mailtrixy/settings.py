@@ -1,0 +1,175 @@
+"""Django settings: every knob from the environment, with safe defaults for the demo.
+
+See docs/configuration.md for each variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from mailtrixy.config import data_dir, env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_dir()
+
+
+def _persisted_secret(filename: str) -> str:
+    """A random secret generated once and kept in the data directory (demo only)."""
+    path = DATA_DIR / filename
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY", "") or _persisted_secret("secret-key")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+BASE_URL = env_str("MAILTRIXY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
+SECURE_COOKIES = BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "mailtrixy",
+    "mailtrixy.accounts",
+    "mailtrixy.inbox",
+    "mailtrixy.integrations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "mailtrixy.accounts.middleware.WorkspaceMiddleware",
+]
+
+ROOT_URLCONF = "mailtrixy.urls"
+WSGI_APPLICATION = "mailtrixy.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mailtrixy.accounts.context.workspace",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'mailtrixy.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several threads (web, in-process worker) share the file: wait for locks instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mailtrixy"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mailtrixy_cache",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mailtrixy"),
+        }
+    }
+
+# Jobs: see mailtrixy/jobs.py. JOBS_URL picks the queue: sqlite:///path (default),
+# redis://host:port/db, or postgresql://... (PostgresHuey).
+JOBS_URL = env_str("JOBS_URL", f"sqlite:///{DATA_DIR / 'jobs.sqlite3'}")
+JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
+JOBS_WORKERS = env_int("JOBS_WORKERS", 2)
+JOBS_QUEUE_NAME = env_str("JOBS_QUEUE_NAME", "mailtrixy")
+HUEY = {
+    "name": JOBS_QUEUE_NAME,
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": JOBS_WORKERS, "worker_type": "thread"},
+}
+if JOBS_URL.startswith("sqlite:///"):
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": JOBS_URL.removeprefix("sqlite:///")})
+elif JOBS_URL.startswith(("redis://", "rediss://")):
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": JOBS_URL})
+elif JOBS_URL.startswith(("postgres://", "postgresql://")):
+    HUEY.update({"huey_class": "huey.PostgresHuey", "dsn": JOBS_URL})
+else:
+    raise ValueError(
+        f"JOBS_URL must start with sqlite:///, redis:// or postgresql://, not {JOBS_URL!r}."
+    )
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inbox:conversations"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Integrations that plug into the inbox, in no particular order: each states its own card order.
+MAILTRIXY_INTEGRATIONS: list[str] = env_list("MAILTRIXY_INTEGRATIONS", [])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from mailtrixy.inbox.forms import ContactForm, DealForm
+from mailtrixy.inbox.models import Contact, Stage, StageKind
+from tests.factories import Team, make_contact, make_deal
+
+
+def test_contact_email_is_unique_per_workspace_ignoring_case(team: Team) -> None:
+    make_contact(team.workspace, "Jane@Example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_contact(team.workspace, "jane@example.COM")
+
+
+def test_same_email_may_exist_in_two_workspaces(team: Team, other_team: Team) -> None:
+    make_contact(team.workspace, "jane@example.com")
+    make_contact(other_team.workspace, "JANE@example.com")
+    assert Contact.objects.filter(email__iexact="jane@example.com").count() == 2
+
+
+def test_many_contacts_without_email_are_allowed(team: Team) -> None:
+    make_contact(team.workspace, "")
+    make_contact(team.workspace, "")
+    assert Contact.objects.filter(workspace=team.workspace, email="").count() == 2
+
+
+def test_contact_form_reports_taken_email_in_words(team: Team) -> None:
+    make_contact(team.workspace, "jane@example.com")
+    form = ContactForm({"last_name": "Doe", "email": "JANE@example.com"}, workspace=team.workspace)
+    assert not form.is_valid()
+    assert "already has this email" in form.errors["email"][0]
+
+
+def test_contact_form_allows_keeping_own_email(team: Team) -> None:
+    contact = make_contact(team.workspace, "jane@example.com")
+    form = ContactForm(
+        {"last_name": "Doe", "email": "Jane@Example.com"},
+        instance=contact,
+        workspace=team.workspace,
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_contact_needs_a_name_or_an_email(team: Team) -> None:
+    form = ContactForm({"phone": "123"}, workspace=team.workspace)
+    assert not form.is_valid()
+    assert "name or an email" in str(form.errors)
+
+
+def test_default_pipeline_has_open_won_and_lost_stages(team: Team) -> None:
+    kinds = {s.name: s.kind for s in Stage.objects.filter(workspace=team.workspace)}
+    assert kinds["Lead"] == StageKind.OPEN
+    assert kinds["Won"] == StageKind.WON
+    assert kinds["Lost"] == StageKind.LOST
+    assert list(Stage.objects.filter(workspace=team.workspace).values_list("name", flat=True)) == [
+        "Lead",
+        "Qualified",
+        "Proposal",
+        "Negotiation",
+        "Won",
+        "Lost",
+    ]
+
+
+def test_stage_names_are_unique_per_workspace_ignoring_case(team: Team) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stage.objects.create(workspace=team.workspace, name="lead", kind=StageKind.OPEN)
+
+
+def test_stage_kind_must_be_open_won_or_lost(team: Team) -> None:
+    stage = Stage(workspace=team.workspace, name="Maybe", kind="perhaps")
+    with pytest.raises(ValidationError):
+        stage.full_clean()
+
+
+def test_deal_cannot_use_another_workspaces_stage_or_contact(team: Team, other_team: Team) -> None:
+    deal = make_deal(team)
+    deal.stage = other_team.stage("Lead")
+    deal.contact = make_contact(other_team.workspace)
+    with pytest.raises(ValidationError) as error:
+        deal.full_clean()
+    assert set(error.value.message_dict) == {"stage", "contact"}
+
+
+def test_deal_form_offers_only_the_workspaces_choices(team: Team, other_team: Team) -> None:
+    make_contact(other_team.workspace, "theirs@example.com")
+    form = DealForm(workspace=team.workspace)
+    fields = form.fields
+    assert set(fields["stage"].queryset) == set(Stage.objects.filter(workspace=team.workspace))  # type: ignore[attr-defined]
+    assert not fields["contact"].queryset.filter(email="theirs@example.com").exists()  # type: ignore[attr-defined]
+
+
+def test_deal_form_rejects_a_foreign_stage_id(team: Team, other_team: Team) -> None:
+    data = {"name": "X", "currency": "usd", "stage": other_team.stage("Lead").pk}
+    form = DealForm(data, workspace=team.workspace)
+    assert not form.is_valid()
+    assert "stage" in form.errors
+
+
+def test_deal_currency_is_normalised_and_checked(team: Team) -> None:
+    ok = DealForm(
+        {"name": "X", "currency": "eur", "stage": team.stage("Lead").pk}, workspace=team.workspace
+    )
+    assert ok.is_valid(), ok.errors
+    assert ok.cleaned_data["currency"] == "EUR"
+    bad = DealForm(
+        {"name": "X", "currency": "euro", "stage": team.stage("Lead").pk}, workspace=team.workspace
+    )
+    assert not bad.is_valid()
+
+
+def test_deal_amount_cannot_be_negative(team: Team) -> None:
+    form = DealForm(
+        {"name": "X", "currency": "USD", "amount": "-5", "stage": team.stage("Lead").pk},
+        workspace=team.workspace,
+    )
+    assert not form.is_valid()
+    assert "amount" in form.errors
