@@ -1,0 +1,1 @@
+"""The pages a person uses: authorize, org home, record pages, Setup."""
