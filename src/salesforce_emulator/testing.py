@@ -20,6 +20,8 @@ import socket
 import tempfile
 import threading
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -33,7 +35,7 @@ from salesforce_emulator.oauth.tokens import DEFAULT_TOKEN_LIFETIME_SECONDS
 from salesforce_emulator.registry import Registry
 from salesforce_emulator.tls import make_tls_files
 
-__all__ = ["ControlClient", "EmulatorServer"]
+__all__ = ["ControlClient", "EmulatorServer", "OrgSetup", "setup_org"]
 
 
 class ControlClient:
@@ -235,3 +237,67 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@dataclass
+class OrgSetup:
+    """A fresh org with a Connected App and a user who can log in (see `setup_org`)."""
+
+    server: EmulatorServer
+    org_id: str
+    admin_user_id: str
+    app_key: str
+    app_secret: str
+    callback: str
+    username: str
+    password: str
+    user_id: str
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def tokens(self, **kwargs: Any) -> dict[str, Any]:
+        """A fresh token response for the user (kwargs: scope)."""
+        return self.server.control.issue_tokens(self.org_id, self.app_key, self.username, **kwargs)
+
+    def api(self, version: str = "62.0") -> httpx.Client:
+        """An httpx client on `/services/data/v{version}/` with a fresh access token."""
+        token = self.tokens()["access_token"]
+        return httpx.Client(
+            base_url=f"{self.base_url}/services/data/v{version}/",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+            verify=str(self.server.ca_pem) if self.server.ca_pem else True,
+        )
+
+
+def setup_org(
+    server: EmulatorServer,
+    *,
+    rotate: bool = False,
+    callback: str = "http://localhost:8000/oauth/salesforce/callback",
+    **org_options: Any,
+) -> OrgSetup:
+    """Create an org (options as `ControlClient.create_org`), a Connected App and a user, all with
+    names unique in the server (usernames are global, as in Salesforce)."""
+    n = uuid.uuid4().hex[:10]
+    name = org_options.pop("name", f"Test Org {n}")
+    org = server.control.create_org(name=name, **org_options)
+    key, secret = f"test-key-{n}", f"test-secret-{n}"
+    server.control.create_app(org["org_id"], key, secret, callback, rotate=rotate)
+    username, password = f"user{n}@emulator.example", f"pw-{n}"
+    user = server.control.create_user(
+        org["org_id"], username, password, first_name="Test", last_name=f"User {n}"
+    )
+    return OrgSetup(
+        server=server,
+        org_id=org["org_id"],
+        admin_user_id=org["admin_user_id"],
+        app_key=key,
+        app_secret=secret,
+        callback=callback,
+        username=username,
+        password=password,
+        user_id=user["user_id"],
+    )

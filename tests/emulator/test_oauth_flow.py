@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from tests.emulator.conftest import OrgSetup, make_org
+
+from salesforce_emulator.testing import OrgSetup
+from salesforce_emulator.testing import setup_org as make_org
 
 VERIFIER = "a-sufficiently-long-pkce-code-verifier-0123456789-abcdefghij"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import httpx
-from tests.emulator.conftest import OrgSetup, make_org
 
-from salesforce_emulator.testing import EmulatorServer
+from salesforce_emulator.testing import EmulatorServer, OrgSetup
+from salesforce_emulator.testing import setup_org as make_org
 
 SESSION_EXPIRED = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
 
