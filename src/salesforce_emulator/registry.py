@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from salesforce_emulator.counters import Counters
-from salesforce_emulator.faults import FaultInjector
+from salesforce_emulator.faults import FaultConfig, FaultInjector
 from salesforce_emulator.ids import decode_base62, encode_base62, to_18
 from salesforce_emulator.limits import DEFAULT_DAILY_API_REQUESTS, ApiUsage
 from salesforce_emulator.oauth.apps import ConnectedApps
@@ -82,6 +82,8 @@ class Registry:
         self.codes = AuthorizationCodes(self.db, clock)
         self.tokens = Tokens(self.db, clock, token_lifetime)
         self._orgs: dict[str, OrgHandle] = {}
+        # Faults every org starts with (the CLI's flags); the control API changes them per org.
+        self.default_faults = FaultConfig()
 
     def create_org(self, **options: Any) -> OrgHandle:
         """A new org; options are `Org.create`'s (name, currency, multi_currency, ...)."""
@@ -124,6 +126,13 @@ class Registry:
         except UnknownOrg:
             return None
 
+    def find_by_name(self, name: str) -> OrgHandle | None:
+        for org_id in self.org_ids():
+            handle = self.find(org_id)
+            if handle is not None and handle.org.name == name:
+                return handle
+        return None
+
     def org_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT org_id FROM orgs ORDER BY created_at")]
 
@@ -155,7 +164,11 @@ class Registry:
         return self._remember(Org.open(row[1]))
 
     def _remember(self, org: Org) -> OrgHandle:
-        handle = OrgHandle(org=org, usage=ApiUsage(self.daily_api_requests, self.clock))
+        handle = OrgHandle(
+            org=org,
+            usage=ApiUsage(self.daily_api_requests, self.clock),
+            faults=FaultInjector(self.default_faults),
+        )
         self._orgs[_key(org.id)] = handle
         return handle
 
