@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import errors
 from .clock import Clock, system_clock, to_ms
@@ -30,10 +30,8 @@ from .fieldvalues import to_json, to_storage
 from .ids import KEY_PREFIXES, key_prefix, make_id, to_18
 from .records import derive_fields
 from .schema import CASCADE_DELETES, STANDARD_STAGES, FieldDef, ObjectDef, StageDef, build_schema
+from .soql.cursor import QueryCursor
 from .tables import Raw, column_list, create_tables, placeholders, quote_ident, sql
-
-if TYPE_CHECKING:
-    from .soql.cursor import QueryCursor
 
 __all__ = ["Org", "QueryCursor"]
 
@@ -587,12 +585,3 @@ def _connect(path: str | None) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=5000")
     return conn
-
-
-# Re-exported so that callers find the cursor next to the Org that makes it.
-def __getattr__(name: str) -> Any:
-    if name == "QueryCursor":
-        from .soql.cursor import QueryCursor
-
-        return QueryCursor
-    raise AttributeError(name)
