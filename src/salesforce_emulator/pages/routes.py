@@ -1,7 +1,20 @@
-"""The pages' routes (filled in as the pages land)."""
+"""The pages' routes."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
-ROUTES: list[BaseRoute] = []
+from salesforce_emulator.pages import home, login, records, setup
+
+RECORD = "/lightning/r/{sobject}/{record_id}"
+
+ROUTES: list[BaseRoute] = [
+    Route("/", home.root, methods=["GET"]),
+    Route("/home", home.home, methods=["GET"]),
+    Route("/login", login.login, methods=["GET", "POST"]),
+    Route("/secur/logout.jsp", login.logout, methods=["GET", "POST"]),
+    Route(f"{RECORD}/view", records.view, methods=["GET"]),
+    Route(f"{RECORD}/edit", records.edit, methods=["POST"]),
+    Route(f"{RECORD}/delete", records.delete, methods=["POST"]),
+    Route("/setup/connected-apps", setup.connected_apps, methods=["GET", "POST"]),
+]
