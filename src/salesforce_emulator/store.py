@@ -225,8 +225,16 @@ class Org:
             )
         return make_id(prefix, self.pod, value)
 
-    def reserve_ids(self, sobject: str, n: int) -> list[str]:
-        """``n`` fresh ids for ``sobject`` (used by the bulk seeder)."""
+    def reserve_stamps(self, n: int) -> int:
+        """The first of ``n`` consecutive write stamps (epoch ms), ending at the clock if it can:
+        bulk loads get distinct, increasing SystemModstamps just like single writes."""
+        with self._lock:
+            first = max(self._last_stamp + 1, self.now_ms() - n + 1)
+            self._last_stamp = first + n - 1
+            return first
+
+    def reserve_counters(self, sobject: str, n: int) -> int:
+        """The first of ``n`` id counters for ``sobject``: ``make_id(prefix, pod, first + i)``."""
         prefix = KEY_PREFIXES[sobject]
         with self._lock:
             start = self._counters.get(prefix, 0)
@@ -236,7 +244,12 @@ class Org:
                 "ON CONFLICT(prefix) DO UPDATE SET value = excluded.value",
                 (prefix, start + n),
             )
-        return [make_id(prefix, self.pod, start + i) for i in range(1, n + 1)]
+        return start + 1
+
+    def reserve_ids(self, sobject: str, n: int) -> list[str]:
+        """``n`` fresh ids for ``sobject`` (used by the bulk seeder)."""
+        first = self.reserve_counters(sobject, n)
+        return [make_id(KEY_PREFIXES[sobject], self.pod, first + i) for i in range(n)]
 
     def _insert_row(self, obj: ObjectDef, row: dict[str, Any], stamp: int, user: str) -> None:
         full = {
