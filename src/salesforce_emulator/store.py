@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from . import errors
-from .clock import Clock, system_clock, to_ms
+from .clock import Clock, format_datetime, system_clock, to_ms
 from .errors import SalesforceError
 from .fieldvalues import to_json, to_storage
 from .ids import KEY_PREFIXES, key_prefix, make_id, to_18
@@ -542,6 +542,31 @@ class Org:
                 (stored,),
             ).fetchall()
         return [r[0] for r in rows]
+
+    def updated_ids(self, sobject: str, start: datetime, end: datetime) -> list[str]:
+        """Ids of live records whose SystemModstamp is in ``[start, end)`` (for getUpdated)."""
+        obj = self.object(sobject, soql=True)
+        statement = sql(
+            "SELECT Id FROM {t} WHERE IsDeleted = 0 AND SystemModstamp >= ? "
+            "AND SystemModstamp < ? ORDER BY SystemModstamp, Id",
+            t=obj.name,
+        )
+        with self._lock:
+            rows = self._conn.execute(statement, (to_ms(start), to_ms(end))).fetchall()
+        return [r[0] for r in rows]
+
+    def deleted_records(self, sobject: str, start: datetime, end: datetime) -> list[dict[str, str]]:
+        """``[{"id", "deletedDate"}]`` of records sent to the recycle bin in ``[start, end)``
+        (for getDeleted), oldest first."""
+        obj = self.object(sobject, soql=True)
+        statement = sql(
+            "SELECT Id, _DeletedDate FROM {t} WHERE IsDeleted = 1 AND _DeletedDate >= ? "
+            "AND _DeletedDate < ? ORDER BY _DeletedDate, Id",
+            t=obj.name,
+        )
+        with self._lock:
+            rows = self._conn.execute(statement, (to_ms(start), to_ms(end))).fetchall()
+        return [{"id": r[0], "deletedDate": format_datetime(r[1])} for r in rows]
 
     def count(self, sobject: str, *, include_deleted: bool = False) -> int:
         obj = self.object(sobject, soql=True)

@@ -425,3 +425,17 @@ def test_writes_from_many_threads_are_all_kept(tmp_path: Path) -> None:
     assert failures == []
     assert org.count("Contact") == 200 and org.count("Account") == 200
     org.close()
+
+
+def test_updated_ids_and_deleted_records_by_time_window(org: Org, clock: FakeClock) -> None:
+    early = org.insert("Contact", {"LastName": "Early"})
+    clock.advance(hours=1)
+    late = org.insert("Contact", {"LastName": "Late"})
+    clock.advance(hours=1)
+    org.delete("Contact", early)
+    window = (T0 + timedelta(minutes=30), T0 + timedelta(hours=3))
+    assert org.updated_ids("Contact", *window) == [late]
+    assert org.deleted_records("Contact", *window) == [
+        {"id": early, "deletedDate": "2024-03-01T14:00:00.000+0000"}
+    ]
+    assert org.deleted_records("Contact", T0, T0 + timedelta(minutes=30)) == []
