@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import ssl
 import tempfile
 import threading
 import time
@@ -42,7 +43,7 @@ class ControlClient:
     """The control API (`/_emulator/...`) as Python calls. Every method returns the JSON answer
     and raises `httpx.HTTPStatusError` when the emulator refuses."""
 
-    def __init__(self, base_url: str, verify: str | bool = True) -> None:
+    def __init__(self, base_url: str, verify: ssl.SSLContext | bool = True) -> None:
         self._http = httpx.Client(base_url=base_url, verify=verify, timeout=60)
 
     def create_org(self, **options: Any) -> dict[str, Any]:
@@ -176,6 +177,12 @@ class EmulatorServer:
     def base_url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        """What to pass as httpx's `verify=`: trust the local CA when serving TLS."""
+        if self.ca_pem is None:
+            return True
+        return ssl.create_default_context(cafile=str(self.ca_pem))
+
     def start(self) -> EmulatorServer:
         config = uvicorn.Config(
             create_app(self.registry, Settings()), host="127.0.0.1", port=self.port,
@@ -187,9 +194,7 @@ class EmulatorServer:
         )
         self._thread.start()
         self._wait_until_started()
-        self.control = ControlClient(
-            self.base_url, verify=str(self.ca_pem) if self.ca_pem else True
-        )
+        self.control = ControlClient(self.base_url, verify=self.ssl_context())
         return self
 
     def stop(self) -> None:
@@ -268,7 +273,7 @@ class OrgSetup:
             base_url=f"{self.base_url}/services/data/v{version}/",
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,
-            verify=str(self.server.ca_pem) if self.server.ca_pem else True,
+            verify=self.server.ssl_context(),
         )
 
 
