@@ -5,6 +5,7 @@ See docs/configuration.md for each variable.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -25,7 +26,20 @@ def _persisted_secret(filename: str) -> str:
     return path.read_text().strip()
 
 
+def _persisted_fernet_key(filename: str) -> str:
+    """A Fernet key generated once and kept in the data directory (demo only)."""
+    path = DATA_DIR / filename
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 SECRET_KEY = env_str("SECRET_KEY", "") or _persisted_secret("secret-key")
+# Keys that encrypt integration secrets at rest, newest first (see integrations/crypto.py).
+MAILTRIXY_ENCRYPTION_KEYS = env_list("MAILTRIXY_ENCRYPTION_KEYS", []) or [
+    _persisted_fernet_key("encryption-key")
+]
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 BASE_URL = env_str("MAILTRIXY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -50,6 +64,7 @@ INSTALLED_APPS = [
     "mailtrixy.accounts",
     "mailtrixy.inbox",
     "mailtrixy.integrations",
+    "mailtrixy.integrations.salesforce",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests use a file too (not :memory:), so threads and processes lock it as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-mailtrixy.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -163,7 +180,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # Integrations that plug into the inbox, in no particular order: each states its own card order.
-MAILTRIXY_INTEGRATIONS: list[str] = env_list("MAILTRIXY_INTEGRATIONS", [])
+MAILTRIXY_INTEGRATIONS: list[str] = env_list(
+    "MAILTRIXY_INTEGRATIONS", ["mailtrixy.integrations.salesforce.provider.SalesforceProvider"]
+)
+
+# Salesforce (see docs/salesforce-admin.md).
+SALESFORCE_API_VERSION = env_str("SALESFORCE_API_VERSION", "62.0")
+SALESFORCE_TIMEOUT = float(env_str("SALESFORCE_TIMEOUT", "20"))
+SALESFORCE_RETRIES = env_int("SALESFORCE_RETRIES", 2)
+SALESFORCE_CA_BUNDLE = env_str("SALESFORCE_CA_BUNDLE", "")
+SALESFORCE_EMULATOR_URL = env_str("SALESFORCE_EMULATOR_URL", "").rstrip("/")
+SALESFORCE_CARD_TTL = env_int("SALESFORCE_CARD_TTL", 300)
+SALESFORCE_CARD_TIMEOUT = float(env_str("SALESFORCE_CARD_TIMEOUT", "4"))
+SALESFORCE_SYNC_INTERVAL = env_int("SALESFORCE_SYNC_INTERVAL", 300)
+SALESFORCE_FULL_RECONCILE_DAYS = env_int("SALESFORCE_FULL_RECONCILE_DAYS", 7)
+SALESFORCE_API_BUDGET_SHARE = float(env_str("SALESFORCE_API_BUDGET_SHARE", "0.8"))
 
 LOGGING = {
     "version": 1,
@@ -171,5 +202,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # httpx logs every URL at INFO; URLs can carry OAuth codes, so keep it quiet.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }

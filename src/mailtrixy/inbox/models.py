@@ -24,6 +24,9 @@ class Contact(models.Model):
     title = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Archived contacts are kept (conversations still point at them) but hidden from lists.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -94,6 +97,8 @@ class Deal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

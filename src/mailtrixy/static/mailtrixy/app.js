@@ -21,3 +21,12 @@
     });
   });
 })();
+// "Copy" buttons beside values an admin pastes into Salesforce.
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button) return;
+  const source = document.getElementById(button.getAttribute("data-copy-target"));
+  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+    button.textContent = "Copied";
+  });
+});

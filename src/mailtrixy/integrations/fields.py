@@ -1,0 +1,28 @@
+"""A model field that keeps text encrypted in the database and plain in Python."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from mailtrixy.integrations import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """Stores `crypto.encrypt(value)`; reads back the plain value. Empty stays empty.
+
+    The value never appears in the database in clear, and the field's repr hides it.
+    """
+
+    description = "Text encrypted at rest (Fernet)"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
+        if not value:
+            return ""
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value: Any) -> str:
+        if not value:
+            return ""
+        return crypto.encrypt(str(value))

@@ -1,0 +1,1 @@
+"""The Salesforce integration: connect, card, two-way sync."""

@@ -1,0 +1,117 @@
+"""What can go wrong talking to Salesforce, as a small typed hierarchy, and the words for it.
+
+Branching is on Salesforce's `errorCode` (REST) or `error` (OAuth), never on messages, which
+Salesforce localises to the org's language.
+"""
+
+from __future__ import annotations
+
+
+class SalesforceError(Exception):
+    """Base of every failure talking to Salesforce."""
+
+    def __init__(self, message: str, *, error_code: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error_code = error_code
+        self.status = status
+
+
+class SalesforceUnavailable(SalesforceError):
+    """Salesforce did not answer usefully (timeout, network, 5xx, a non-JSON edge page).
+
+    Safe to retry later; a write may or may not have happened.
+    """
+
+
+class SalesforceTimeout(SalesforceUnavailable):
+    """No answer within the time limit: a write may have been committed all the same."""
+
+
+class SessionExpired(SalesforceError):
+    """401 INVALID_SESSION_ID: the access token expired or was revoked; refresh and retry once."""
+
+
+class NeedsReconnect(SalesforceError):
+    """The refresh token was refused (`invalid_grant`): only a person reconnecting can fix this."""
+
+
+class ApiLimitExceeded(SalesforceError):
+    """403 REQUEST_LIMIT_EXCEEDED: the org's daily API allocation is used up."""
+
+
+class ApiError(SalesforceError):
+    """Salesforce refused the request (a 4xx with an errorCode), e.g. MALFORMED_QUERY."""
+
+
+class OAuthError(SalesforceError):
+    """The OAuth token endpoint answered `{"error": ..., "error_description": ...}`."""
+
+    def __init__(self, error: str, description: str = "", status: int | None = None) -> None:
+        super().__init__(description or error, error_code=error, status=status)
+        self.error = error
+        self.description = description
+
+
+def explain(error: SalesforceError) -> str:
+    """The sentence a person reads: what happened and what to do."""
+    if isinstance(error, NeedsReconnect):
+        return (
+            "Salesforce refused the saved login. Reconnect Salesforce in Settings → Integrations."
+        )
+    if isinstance(error, ApiLimitExceeded):
+        return (
+            "Your Salesforce org has used up its daily API allowance. "
+            "Syncing resumes by itself when Salesforce allows calls again."
+        )
+    if isinstance(error, SalesforceTimeout):
+        return "Salesforce did not answer in time. MailTrixy will try again shortly."
+    if isinstance(error, SalesforceUnavailable):
+        return "Salesforce is not reachable right now. MailTrixy will try again shortly."
+    if isinstance(error, OAuthError):
+        return explain_oauth_error(error.error, error.description)
+    code = f" ({error.error_code})" if error.error_code else ""
+    return f"Salesforce refused the request{code}: {error.message}"
+
+
+OAUTH_ERRORS = {
+    "access_denied": (
+        "You chose not to allow MailTrixy to access Salesforce, so nothing was connected. "
+        "Click Connect again and choose Allow to connect."
+    ),
+    "invalid_client_id": (
+        "Salesforce does not know the Consumer Key saved in MailTrixy. "
+        "Ask a workspace admin to check it in Admin → Settings → Integrations → Salesforce."
+    ),
+    "invalid_client": (
+        "Salesforce refused the Consumer Key and Secret saved in MailTrixy. "
+        "Ask a workspace admin to check them in Admin → Settings → Integrations → Salesforce."
+    ),
+    "redirect_uri_mismatch": (
+        "The Callback URL of the Salesforce Connected App does not match MailTrixy's. "
+        "Ask a Salesforce admin to set it to the URL shown in Admin → Settings → Integrations."
+    ),
+    "invalid_grant": (
+        "Salesforce did not accept the authorization (it may have expired or been used). "
+        "Click Connect to try again."
+    ),
+    "invalid_scope": (
+        "The Connected App does not allow the scopes MailTrixy needs "
+        "(api, refresh_token, offline_access). Ask a Salesforce admin to add them."
+    ),
+    "inactive_user": "Your Salesforce user is inactive. Ask a Salesforce admin to activate it.",
+    "inactive_org": "The Salesforce org is inactive or locked. Contact your Salesforce admin.",
+    "immediate_unsuccessful": "Salesforce needs you to approve access. Click Connect again.",
+}
+
+
+def explain_oauth_error(error: str, description: str = "") -> str:
+    known = OAUTH_ERRORS.get(error)
+    if known:
+        return known
+    detail = f" ({description})" if description else ""
+    return (
+        f"Salesforce could not complete the connection: {error}{detail}. "
+        "Click Connect to try again; if it keeps failing, ask a workspace admin to check the "
+        "Salesforce settings."
+    )

@@ -1,0 +1,1 @@
+"""The two-way sync engine: pull contacts, push deals, merge, cursors."""

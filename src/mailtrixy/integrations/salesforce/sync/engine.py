@@ -1,0 +1,204 @@
+"""One sync of a workspace with its org: pull both objects, then push, then sweep.
+
+Cost: when nothing changed, one API call (a Composite carrying the two incremental queries; the
+org's metadata is read once an hour). Pulled pages are applied and the cursor saved page by page,
+so a run that dies resumes where it was, re-reading at most one page and the overlap window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import quote as url_quote
+
+from django.conf import settings
+from django.utils import timezone
+
+from mailtrixy.inbox.models import Contact, Deal
+from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.salesforce.client import SalesforceClient
+from mailtrixy.integrations.salesforce.errors import ApiError, ApiLimitExceeded
+from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
+from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
+from mailtrixy.integrations.salesforce.sync import metadata, operations, pull_contacts, pull_deals
+from mailtrixy.integrations.salesforce.sync.issues import IssueLog
+from mailtrixy.integrations.salesforce.sync.push_contacts import ContactPush
+from mailtrixy.integrations.salesforce.sync.push_deals import DealPush
+from mailtrixy.integrations.salesforce.sync.stages import StageMap, ensure_defaults
+from mailtrixy.integrations.salesforce.sync.stats import Stats
+
+OVERLAP = timedelta(minutes=5)
+"""Re-read changes this far behind the cursor: commits land late (Salesforce gives no order)."""
+DELETED_RECORDS_WINDOW = timedelta(days=15)
+"""Older than this, Salesforce may have purged deletes: only a full reconcile is safe."""
+GONE_REASON = "No longer in Salesforce (deleted and removed from its recycle bin)"
+
+
+class PagePull(Protocol):
+    def apply_page(self, records: list[dict[str, Any]]) -> None: ...
+
+
+class SyncEngine:
+    def __init__(self, connection: Connection, heartbeat: Callable[[], Any] = lambda: None):
+        self.connection = connection
+        self.workspace_id = connection.workspace_id
+        self.heartbeat = heartbeat
+        self.stats = Stats()
+
+    def run(self) -> dict[str, object]:
+        self._check_budget()
+        client = SalesforceClient(self.connection)
+        meta = metadata.load(client, self.connection.pk)
+        ensure_defaults(self.workspace_id, meta)
+        stages = StageMap.load(self.workspace_id, meta)
+        issues = IssueLog(self.workspace_id)
+        mark = time.time_ns()
+        contacts = _Plan(self.workspace_id, "Contact", pull_contacts.SELECT, "")
+        deals = _Plan(
+            self.workspace_id,
+            "Opportunity",
+            pull_deals.select_fields(meta),
+            pull_deals.where_mine(meta),
+        )
+        appliers: list[PagePull] = [
+            pull_contacts.ContactPull(self.workspace_id, self.stats, issues, mark),
+            pull_deals.DealPull(self.workspace_id, self.stats, issues, meta, stages, mark),
+        ]
+        self._pull(client, [contacts, deals], appliers)
+        if contacts.full:
+            self._sweep_contacts(mark)
+        if deals.full:
+            self._sweep_deals(mark)
+        self._push(client, issues, meta, stages)
+        self.stats.add("issues", issues.count)
+        return self.stats.as_dict()
+
+    def _check_budget(self) -> None:
+        """Pause above the configured share of the org's daily allocation (last reading, < 1 h)."""
+        share: float = settings.SALESFORCE_API_BUDGET_SHARE
+        conn = self.connection
+        used, limit, read_at = conn.api_usage, conn.api_limit, conn.api_usage_at
+        if used is None or not limit or read_at is None:
+            return
+        if read_at < timezone.now() - timedelta(hours=1) or used < limit * share:
+            return
+        raise ApiLimitExceeded(
+            f"Your org has used {used} of its {limit} daily API requests; MailTrixy pauses "
+            f"syncing above {share:.0%} so other tools keep working, and resumes by itself as "
+            "the allowance frees up.",
+            error_code="MAILTRIXY_API_BUDGET",
+        )
+
+    # -- pull ------------------------------------------------------------------------------
+
+    def _pull(self, client: SalesforceClient, plans: list[_Plan], appliers: list[PagePull]) -> None:
+        """First pages of every object in one Composite call, then each object's next pages."""
+        subrequests = [
+            {
+                "method": "GET",
+                "url": client.service_path(f"queryAll?q={url_quote(plan.soql(), safe='')}"),
+                "referenceId": plan.sobject,
+            }
+            for plan in plans
+        ]
+        answers = client.composite(subrequests)
+        for plan, applier, answer in zip(plans, appliers, answers, strict=True):
+            page = metadata._ok_body(answer)
+            while True:
+                applier.apply_page(page["records"])
+                plan.advance(page["records"])
+                self.heartbeat()
+                if page.get("done", True):
+                    break
+                page = client.request("GET", page["nextRecordsUrl"]).json()
+            plan.finish()
+
+    def _sweep_contacts(self, mark: int) -> None:
+        """After a complete full pull: links not seen are gone from Salesforce for good."""
+        gone = ContactLink.objects.filter(
+            workspace_id=self.workspace_id, deleted_in_salesforce=False
+        ).exclude(seen_mark=mark)
+        contact_ids = list(gone.values_list("contact_id", flat=True))
+        if contact_ids:
+            Contact.objects.filter(pk__in=contact_ids, archived_at__isnull=True).update(
+                archived_at=timezone.now(), archived_reason=GONE_REASON
+            )
+            gone.update(deleted_in_salesforce=True)
+            self.stats.add("contacts_archived", len(contact_ids))
+
+    def _sweep_deals(self, mark: int) -> None:
+        gone = (
+            DealLink.objects.filter(
+                workspace_id=self.workspace_id, deleted_in_salesforce=False, deal__isnull=False
+            )
+            .exclude(salesforce_id="")
+            .exclude(seen_mark=mark)
+        )
+        deal_ids = list(gone.values_list("deal_id", flat=True))
+        if deal_ids:
+            Deal.objects.filter(pk__in=deal_ids, archived_at__isnull=True).update(
+                archived_at=timezone.now(), archived_reason=GONE_REASON
+            )
+            gone.update(deleted_in_salesforce=True)
+            self.stats.add("deals_archived", len(deal_ids))
+
+    # -- push ------------------------------------------------------------------------------
+
+    def _push(
+        self, client: SalesforceClient, issues: IssueLog, meta: Any, stages: StageMap
+    ) -> None:
+        contacts = ContactPush(self.workspace_id, self.stats, issues)
+        deals = DealPush(self.connection, client, self.stats, issues, meta, stages)
+        deals.reconcile_intents()
+        calls = operations.execute(client, contacts.operations(), self.heartbeat)
+        calls += operations.execute(client, deals.operations(), self.heartbeat)
+        calls += operations.execute(client, deals.contact_role_operations(), self.heartbeat)
+        self.stats.add("push_calls", calls)
+
+
+class _Plan:
+    """The incremental (or full) pull of one object, and its cursor."""
+
+    def __init__(self, workspace_id: int, sobject: str, fields: str, where: str) -> None:
+        self.sobject = sobject
+        self.fields = fields
+        self.where = where
+        self.cursor, _ = SyncCursor.objects.get_or_create(
+            workspace_id=workspace_id, sobject=sobject
+        )
+        self.full = self._needs_full_pull(timezone.now())
+
+    def _needs_full_pull(self, now: datetime) -> bool:
+        cursor = self.cursor
+        if not cursor.modstamp or cursor.full_reconcile_at is None:
+            return True
+        every = timedelta(days=settings.SALESFORCE_FULL_RECONCILE_DAYS)
+        stale = parse_datetime(cursor.modstamp) < now - DELETED_RECORDS_WINDOW
+        return cursor.full_reconcile_at < now - every or stale
+
+    def soql(self) -> str:
+        conditions = [self.where] if self.where else []
+        if not self.full:
+            since = parse_datetime(self.cursor.modstamp) - OVERLAP
+            conditions.append(f"SystemModstamp >= {datetime_literal(since)}")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return f"SELECT {self.fields} FROM {self.sobject}{where} ORDER BY SystemModstamp, Id"
+
+    def advance(self, records: list[dict[str, Any]]) -> None:
+        """Move the cursor to the last record of a page that has been applied."""
+        if not records:
+            return
+        last = records[-1]
+        if (last["SystemModstamp"], last["Id"]) > (self.cursor.modstamp, self.cursor.last_id):
+            self.cursor.modstamp, self.cursor.last_id = last["SystemModstamp"], last["Id"]
+            self.cursor.save(update_fields=["modstamp", "last_id", "updated_at"])
+
+    def finish(self) -> None:
+        if self.full:
+            self.cursor.full_reconcile_at = timezone.now()
+            self.cursor.save(update_fields=["full_reconcile_at", "updated_at"])
+
+
+__all__ = ["ApiError", "SyncEngine"]

@@ -1,0 +1,37 @@
+"""The sync's background jobs: run one sync, and the periodic round that schedules them."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from mailtrixy import jobs
+from mailtrixy.accounts.models import Member
+from mailtrixy.integrations.models import SyncRun
+from mailtrixy.integrations.salesforce.sync import runs, schedule
+from mailtrixy.integrations.salesforce.sync.execute import execute
+
+log = logging.getLogger(__name__)
+
+
+def enqueue_sync(workspace_id: int, reason: str, member: Member | None = None) -> SyncRun:
+    """Queue a sync run and its job (after the current transaction commits).
+
+    Raises runs.SyncAlreadyActive when one is already queued or running.
+    """
+    run = runs.request_run(workspace_id, reason, member)
+    transaction.on_commit(lambda: run_sync(run.pk))
+    return run
+
+
+@jobs.job(retries=0)
+def run_sync(run_id: int) -> None:
+    execute(run_id, runs.worker_id())
+
+
+@jobs.periodic_job(jobs.crontab(minute="*"))
+def schedule_round() -> None:
+    """Every minute: queue the syncs that are due, and resume runs whose worker died."""
+    for run_id in schedule.due_runs():
+        run_sync(run_id)

@@ -1,0 +1,122 @@
+"""What the sync needs to know about the org, read once an hour: currencies, fields, stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+from mailtrixy.integrations.salesforce.client import SalesforceClient
+from mailtrixy.integrations.salesforce.errors import ApiError
+
+EXTERNAL_ID_FIELD = "MailTrixy_Deal_Id__c"
+CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class OrgStage:
+    name: str
+    is_active: bool
+    is_closed: bool
+    is_won: bool
+    sort_order: int
+
+    @property
+    def kind(self) -> str:
+        if self.is_won:
+            return "won"
+        return "lost" if self.is_closed else "open"
+
+
+@dataclass(frozen=True)
+class OrgMetadata:
+    multi_currency: bool
+    currencies: tuple[str, ...]
+    default_currency: str
+    has_external_id: bool
+    stages: tuple[OrgStage, ...]
+
+    def stage(self, name: str) -> OrgStage | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+
+def load(client: SalesforceClient, connection_id: int, *, refresh: bool = False) -> OrgMetadata:
+    key = f"salesforce:metadata:{connection_id}"
+    cached: OrgMetadata | None = None if refresh else cache.get(key)
+    if cached is None:
+        cached = fetch(client)
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
+def fetch(client: SalesforceClient) -> OrgMetadata:
+    """One Composite call: the Opportunity describe, the stages, and the org's currency."""
+    stages_soql = (
+        "SELECT ApiName, IsActive, IsClosed, IsWon, SortOrder FROM OpportunityStage "
+        "ORDER BY SortOrder"
+    )
+    answers = client.composite(
+        [
+            {
+                "method": "GET",
+                "url": client.service_path("sobjects/Opportunity/describe"),
+                "referenceId": "describe",
+            },
+            {
+                "method": "GET",
+                "url": client.service_path(f"query?q={_q(stages_soql)}"),
+                "referenceId": "stages",
+            },
+            {
+                "method": "GET",
+                "url": client.service_path(
+                    f"query?q={_q('SELECT DefaultCurrencyIsoCode FROM Organization')}"
+                ),
+                "referenceId": "org",
+            },
+        ]
+    )
+    bodies = {a["referenceId"]: _ok_body(a) for a in answers}
+    fields = {f["name"]: f for f in bodies["describe"]["fields"]}
+    currency_field = fields.get("CurrencyIsoCode")
+    currencies = tuple(
+        v["value"] for v in (currency_field or {}).get("picklistValues", []) if v.get("active")
+    )
+    org_rows = bodies["org"]["records"]
+    default_currency = org_rows[0].get("DefaultCurrencyIsoCode") if org_rows else None
+    return OrgMetadata(
+        multi_currency=currency_field is not None,
+        currencies=currencies,
+        default_currency=str(default_currency or "USD"),
+        has_external_id=EXTERNAL_ID_FIELD in fields,
+        stages=tuple(_stage(row) for row in bodies["stages"]["records"]),
+    )
+
+
+def _q(soql: str) -> str:
+    from urllib.parse import quote
+
+    return quote(soql, safe="")
+
+
+def _ok_body(answer: dict[str, Any]) -> Any:
+    if answer["httpStatusCode"] >= 400:
+        body = answer.get("body") or [{}]
+        item = body[0] if isinstance(body, list) and body else {}
+        raise ApiError(
+            str(item.get("message", "")),
+            error_code=str(item.get("errorCode", "")),
+            status=answer["httpStatusCode"],
+        )
+    return answer["body"]
+
+
+def _stage(row: dict[str, Any]) -> OrgStage:
+    return OrgStage(
+        name=str(row["ApiName"]),
+        is_active=bool(row["IsActive"]),
+        is_closed=bool(row["IsClosed"]),
+        is_won=bool(row["IsWon"]),
+        sort_order=int(row.get("SortOrder") or 0),
+    )

@@ -1,0 +1,318 @@
+"""Applying a page of pulled Salesforce Contacts to MailTrixy, in bulk.
+
+Per record: a deleted Contact archives its linked MailTrixy contact (undelete restores it); a
+linked one is merged field by field against the link's base; an unlinked one is linked to the
+MailTrixy contact with the same email (ignoring case) or becomes a new contact. Two Salesforce
+Contacts with one email cannot both be linked (MailTrixy keeps one contact per email): the second
+is reported as an issue, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from mailtrixy.inbox.models import Contact
+from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
+from mailtrixy.integrations.salesforce.soql import parse_datetime
+from mailtrixy.integrations.salesforce.sync import mapping
+from mailtrixy.integrations.salesforce.sync.issues import IssueLog
+from mailtrixy.integrations.salesforce.sync.merge import merge
+from mailtrixy.integrations.salesforce.sync.stats import Stats
+
+SOBJECT = "Contact"
+SELECT = (
+    "Id, FirstName, LastName, Email, Phone, Title, LeadSource, AccountId, Account.Name, "
+    "IsDeleted, SystemModstamp, LastModifiedDate"
+)
+DELETED_REASON = "Deleted in Salesforce"
+
+
+@dataclass
+class _Batch:
+    """What one page changes, written in a few bulk statements."""
+
+    new_contacts: list[tuple[Contact, dict[str, Any]]] = field(default_factory=list)
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    contact_fields: set[str] = field(default_factory=set)
+    links: dict[int, ContactLink] = field(default_factory=dict)
+    new_links: list[ContactLink] = field(default_factory=list)
+    conflicts: list[SyncConflict] = field(default_factory=list)
+
+
+class ContactPull:
+    def __init__(self, workspace_id: int, stats: Stats, issues: IssueLog, mark: int) -> None:
+        self.workspace_id = workspace_id
+        self.stats = stats
+        self.issues = issues
+        self.mark = mark  # set on every link seen, for the full reconcile's sweep
+
+    def apply_page(self, records: list[dict[str, Any]]) -> None:
+        self.stats.add("contacts_fetched", len(records))
+        now = timezone.now()
+        links = self._links([r["Id"] for r in records])
+        by_email = self._unlinked_by_email(records, links)
+        batch = _Batch()
+        claimed: set[str] = set()
+        for record in records:
+            link = links.get(record["Id"])
+            if record.get("IsDeleted"):
+                self._deleted(batch, link, now)
+            elif link is not None:
+                self._merge(batch, link, record, now)
+            else:
+                self._first_link(batch, record, by_email, claimed, now)
+        self._write(batch)
+
+    # -- per record -------------------------------------------------------------------------
+
+    def _deleted(self, batch: _Batch, link: ContactLink | None, now: datetime) -> None:
+        if link is None or link.deleted_in_salesforce:
+            return
+        contact = link.contact
+        contact.archived_at, contact.archived_reason = now, DELETED_REASON
+        link.deleted_in_salesforce = True
+        self._touch(batch, contact, {"archived_at", "archived_reason"})
+        batch.links[link.pk] = link
+        self.stats.add("contacts_archived")
+
+    def _merge(
+        self, batch: _Batch, link: ContactLink, record: dict[str, Any], now: datetime
+    ) -> None:
+        contact = link.contact
+        if link.deleted_in_salesforce:  # undeleted in Salesforce: restore
+            link.deleted_in_salesforce = False
+            contact.archived_at, contact.archived_reason = None, ""
+            self._touch(batch, contact, {"archived_at", "archived_reason"})
+            self.stats.add("contacts_restored")
+        local_newer = contact.updated_at > parse_datetime(record["LastModifiedDate"])
+        result = merge(
+            link.base,
+            mapping.contact_local(contact),
+            mapping.contact_remote(record),
+            local_is_newer=local_newer,
+        )
+        changes = self._safe_changes(contact, result.to_local, record)
+        for attr, value in changes.items():
+            setattr(contact, attr, value)
+        self._touch(batch, contact, set(changes))
+        self._pull_only_fields(batch, contact, record)
+        base = {**link.base, **result.base}
+        for attr in result.to_remote:  # what Salesforce holds now; push sends the difference
+            base[attr] = mapping.contact_remote(record)[attr]
+        for attr in set(result.to_local) - set(changes):  # refused locally: keep trying
+            base[attr] = link.base.get(attr, "")
+        link.pending_push = link.pending_push or bool(result.to_remote)
+        self._finish_link(batch, link, record, base, now)
+        batch.conflicts.extend(
+            self._conflict_row(record, c.field, c.base, c.local, c.remote, c.winner)
+            for c in result.conflicts
+        )
+        if changes:
+            self.stats.add("contacts_updated")
+        self.stats.add("conflicts", len(result.conflicts))
+
+    def _first_link(
+        self,
+        batch: _Batch,
+        record: dict[str, Any],
+        by_email: dict[str, Contact],
+        claimed: set[str],
+        now: datetime,
+    ) -> None:
+        remote = mapping.contact_remote(record)
+        email = remote["email"].lower()
+        if email and email in claimed:
+            self._duplicate_email(record, remote["email"])
+            return
+        if email:
+            claimed.add(email)
+        existing = by_email.get(email) if email else None
+        if existing is None and email and self._email_taken(email):
+            self._duplicate_email(record, remote["email"])
+            return
+        if existing is not None:
+            link = ContactLink(workspace_id=self.workspace_id, contact=existing, base={})
+            self._merge_first_link(batch, link, record, now)
+            return
+        contact = Contact(workspace_id=self.workspace_id, **remote)
+        contact.company = _account_name(record)
+        link = ContactLink(workspace_id=self.workspace_id, base=remote, synced_at=now)
+        self._fill_link(link, record)
+        batch.new_contacts.append((contact, {"link": link}))
+        self.stats.add("contacts_created")
+
+    def _merge_first_link(
+        self, batch: _Batch, link: ContactLink, record: dict[str, Any], now: datetime
+    ) -> None:
+        """An existing MailTrixy contact meets its Salesforce twin: merge with an empty base."""
+        contact = link.contact
+        result = merge(
+            {},
+            mapping.contact_local(contact),
+            mapping.contact_remote(record),
+            local_is_newer=contact.updated_at > parse_datetime(record["LastModifiedDate"]),
+        )
+        for attr, value in result.to_local.items():
+            setattr(contact, attr, value)
+        self._touch(batch, contact, set(result.to_local))
+        self._pull_only_fields(batch, contact, record)
+        base = dict(result.base)
+        for attr in result.to_remote:
+            base[attr] = mapping.contact_remote(record)[attr]
+        link.pending_push = bool(result.to_remote)
+        self._fill_link(link, record)
+        link.base, link.synced_at = base, now
+        batch.new_links.append(link)
+        self.stats.add("contacts_linked")
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _pull_only_fields(self, batch: _Batch, contact: Contact, record: dict[str, Any]) -> None:
+        """The company comes from the Contact's Account (Salesforce owns it)."""
+        company = _account_name(record)
+        if company and company != contact.company:
+            contact.company = company
+            self._touch(batch, contact, {"company"})
+
+    def _safe_changes(
+        self, contact: Contact, to_local: dict[str, str], record: dict[str, Any]
+    ) -> dict[str, str]:
+        """Drop an email change that would collide with another contact, and say so."""
+        email = to_local.get("email", "").lower()
+        if email and self._email_taken(email, exclude=contact.pk):
+            self._duplicate_email(record, to_local["email"], local_id=contact.pk)
+            return {k: v for k, v in to_local.items() if k != "email"}
+        return to_local
+
+    def _email_taken(self, email: str, exclude: int | None = None) -> bool:
+        query = Contact.objects.filter(workspace_id=self.workspace_id, email__iexact=email)
+        if exclude is not None:
+            query = query.exclude(pk=exclude)
+        return query.exists()
+
+    def _duplicate_email(
+        self, record: dict[str, Any], email: str, local_id: int | None = None
+    ) -> None:
+        self.issues.record(
+            SOBJECT,
+            local_id=local_id,
+            salesforce_id=record["Id"],
+            name=email,
+            code="DUPLICATE_EMAIL",
+            message=(
+                f"Another contact already has the email {email}. MailTrixy keeps one contact per "
+                "email: merge the duplicates in Salesforce, or change one of the emails."
+            ),
+        )
+
+    def _finish_link(
+        self,
+        batch: _Batch,
+        link: ContactLink,
+        record: dict[str, Any],
+        base: dict[str, str],
+        now: datetime,
+    ) -> None:
+        self._fill_link(link, record)
+        link.base, link.synced_at = base, now
+        batch.links[link.pk] = link
+        self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
+
+    def _fill_link(self, link: ContactLink, record: dict[str, Any]) -> None:
+        link.salesforce_id = record["Id"]
+        link.account_id = record.get("AccountId") or ""
+        link.remote_modstamp = record["SystemModstamp"]
+        link.seen_mark = self.mark
+
+    def _touch(self, batch: _Batch, contact: Contact, fields: set[str]) -> None:
+        if fields:
+            batch.contacts[contact.pk] = contact
+            batch.contact_fields |= fields
+
+    def _conflict_row(
+        self,
+        record: dict[str, Any],
+        name: str,
+        base: str | None,
+        local: str,
+        remote: str,
+        winner: str,
+    ) -> SyncConflict:
+        return SyncConflict(
+            workspace_id=self.workspace_id,
+            sobject=SOBJECT,
+            salesforce_id=record["Id"],
+            record_name=mapping.text(record.get("Email")) or mapping.text(record.get("LastName")),
+            field=name,
+            base_value=base,
+            mailtrixy_value=local,
+            salesforce_value=remote,
+            winner=winner,
+        )
+
+    def _links(self, ids: list[str]) -> dict[str, ContactLink]:
+        rows = ContactLink.objects.filter(
+            workspace_id=self.workspace_id, salesforce_id__in=ids
+        ).select_related("contact")
+        return {link.salesforce_id: link for link in rows}
+
+    def _unlinked_by_email(
+        self, records: list[dict[str, Any]], links: dict[str, ContactLink]
+    ) -> dict[str, Contact]:
+        emails = {
+            mapping.text(r.get("Email")).lower()
+            for r in records
+            if r["Id"] not in links and not r.get("IsDeleted") and r.get("Email")
+        }
+        if not emails:
+            return {}
+        rows = (
+            Contact.objects.filter(workspace_id=self.workspace_id, salesforce__isnull=True)
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+        )
+        return {c.email_lower: c for c in rows}
+
+    def _write(self, batch: _Batch) -> None:
+        with transaction.atomic():
+            if batch.new_contacts:
+                created = Contact.objects.bulk_create([c for c, _ in batch.new_contacts])
+                new_links = []
+                for contact, extra in zip(created, (e for _, e in batch.new_contacts), strict=True):
+                    link: ContactLink = extra["link"]
+                    link.contact = contact
+                    new_links.append(link)
+                ContactLink.objects.bulk_create(new_links)
+            if batch.contacts:
+                Contact.objects.bulk_update(
+                    list(batch.contacts.values()), sorted(batch.contact_fields)
+                )
+            if batch.new_links:
+                ContactLink.objects.bulk_create(batch.new_links)
+            if batch.links:
+                ContactLink.objects.bulk_update(
+                    list(batch.links.values()),
+                    [
+                        "salesforce_id",
+                        "account_id",
+                        "base",
+                        "remote_modstamp",
+                        "synced_at",
+                        "pending_push",
+                        "deleted_in_salesforce",
+                        "seen_mark",
+                    ],
+                )
+            if batch.conflicts:
+                SyncConflict.objects.bulk_create(batch.conflicts)
+
+
+def _account_name(record: dict[str, Any]) -> str:
+    account = record.get("Account")
+    return mapping.text(account.get("Name")) if isinstance(account, dict) else ""

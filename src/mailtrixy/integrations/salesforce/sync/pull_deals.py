@@ -1,0 +1,189 @@
+"""Applying pulled Opportunities to the deals they mirror.
+
+Only Opportunities that MailTrixy pushed are pulled back (MailTrixy is where deals start, per the
+product page); their changes flow into the deal by the same three-way merge as contacts. An
+Opportunity deleted in Salesforce archives its deal (undelete restores it). An Opportunity found
+by MailTrixy_Deal_Id__c whose create answer was lost is adopted, not created again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mailtrixy.inbox.models import Deal
+from mailtrixy.integrations.salesforce.models import DealLink, SyncConflict
+from mailtrixy.integrations.salesforce.soql import parse_datetime
+from mailtrixy.integrations.salesforce.sync import mapping
+from mailtrixy.integrations.salesforce.sync.issues import IssueLog
+from mailtrixy.integrations.salesforce.sync.merge import merge
+from mailtrixy.integrations.salesforce.sync.metadata import EXTERNAL_ID_FIELD, OrgMetadata
+from mailtrixy.integrations.salesforce.sync.stages import StageError, StageMap
+from mailtrixy.integrations.salesforce.sync.stats import Stats
+
+SOBJECT = "Opportunity"
+DELETED_REASON = "Opportunity deleted in Salesforce"
+
+
+def select_fields(metadata: OrgMetadata) -> str:
+    fields = ["Id", "Name", "Amount", "StageName", "CloseDate", "IsWon", "IsClosed", "AccountId"]
+    if metadata.multi_currency:
+        fields.append("CurrencyIsoCode")
+    if metadata.has_external_id:
+        fields.append(EXTERNAL_ID_FIELD)
+    return ", ".join([*fields, "IsDeleted", "SystemModstamp", "LastModifiedDate"])
+
+
+def where_mine(metadata: OrgMetadata) -> str:
+    """Only Opportunities MailTrixy made, when the org lets us tell them apart."""
+    return f"{EXTERNAL_ID_FIELD} != null" if metadata.has_external_id else ""
+
+
+class DealPull:
+    def __init__(
+        self,
+        workspace_id: int,
+        stats: Stats,
+        issues: IssueLog,
+        metadata: OrgMetadata,
+        stages: StageMap,
+        mark: int,
+    ) -> None:
+        self.workspace_id = workspace_id
+        self.stats = stats
+        self.issues = issues
+        self.metadata = metadata
+        self.stages = stages
+        self.mark = mark
+
+    def apply_page(self, records: list[dict[str, Any]]) -> None:
+        self.stats.add("deals_fetched", len(records))
+        links = self._links(records)
+        now = timezone.now()
+        conflicts: list[SyncConflict] = []
+        with transaction.atomic():
+            for record in records:
+                link = links.get(record["Id"]) or links.get(record.get(EXTERNAL_ID_FIELD) or "")
+                if link is None:
+                    continue  # not one of ours
+                if record.get("IsDeleted"):
+                    self._deleted(link, now)
+                else:
+                    conflicts.extend(self._merge(link, record, now))
+            if conflicts:
+                SyncConflict.objects.bulk_create(conflicts)
+
+    def _deleted(self, link: DealLink, now: datetime) -> None:
+        link.seen_mark = self.mark
+        if link.deleted_in_salesforce or link.deal is None:
+            link.save(update_fields=["seen_mark"])
+            return
+        link.deleted_in_salesforce = True
+        link.save(update_fields=["deleted_in_salesforce", "seen_mark"])
+        Deal.objects.filter(pk=link.deal.pk).update(archived_at=now, archived_reason=DELETED_REASON)
+        self.stats.add("deals_archived")
+
+    def _merge(self, link: DealLink, record: dict[str, Any], now: datetime) -> list[SyncConflict]:
+        deal = link.deal
+        link.salesforce_id = record["Id"]  # adopts a create whose answer was lost
+        link.remote_modstamp = record["SystemModstamp"]
+        link.seen_mark = self.mark
+        if deal is None:  # deleted in MailTrixy; the push deletes the Opportunity
+            link.save(update_fields=["salesforce_id", "remote_modstamp", "seen_mark"])
+            return []
+        restored = link.deleted_in_salesforce
+        link.deleted_in_salesforce = False
+        local, remote = self._values(deal, record)
+        result = merge(
+            link.base,
+            local,
+            remote,
+            local_is_newer=deal.updated_at > parse_datetime(record["LastModifiedDate"]),
+        )
+        changed = self._apply(deal, result.to_local, restored)
+        base = {**link.base, **result.base}
+        for attr in result.to_remote:
+            base[attr] = remote[attr]
+        for attr in set(result.to_local) - changed:
+            base[attr] = link.base.get(attr, "")
+        link.base, link.synced_at = base, now
+        link.pending_push = link.pending_push or bool(result.to_remote)
+        link.save()
+        self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
+        if changed:
+            self.stats.add("deals_updated")
+        self.stats.add("conflicts", len(result.conflicts))
+        return [
+            SyncConflict(
+                workspace_id=self.workspace_id,
+                sobject=SOBJECT,
+                salesforce_id=record["Id"],
+                record_name=deal.name,
+                field=c.field,
+                base_value=c.base,
+                mailtrixy_value=c.local,
+                salesforce_value=c.remote,
+                winner=c.winner,
+            )
+            for c in result.conflicts
+        ]
+
+    def _values(self, deal: Deal, record: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+        """Both sides' values; the stage leaves the merge when it cannot be mapped."""
+        multi = self.metadata.multi_currency
+        remote = mapping.deal_remote(record, multi_currency=multi)
+        try:
+            stage = self.stages.salesforce_stage(deal.stage)
+            self.stages.mailtrixy_stage_id(remote["stage"])
+        except StageError as error:
+            self.issues.record(
+                SOBJECT,
+                local_id=deal.pk,
+                salesforce_id=record["Id"],
+                name=deal.name,
+                code=error.code,
+                message=error.message,
+            )
+            remote.pop("stage")
+            local = mapping.deal_local(deal, "", multi_currency=multi)
+            local.pop("stage")
+            return local, remote
+        return mapping.deal_local(deal, stage, multi_currency=multi), remote
+
+    def _apply(self, deal: Deal, to_local: dict[str, str], restored: bool) -> set[str]:
+        updates: dict[str, Any] = {}
+        for attr, value in to_local.items():
+            if attr == "stage":
+                updates["stage_id"] = self.stages.mailtrixy_stage_id(value)
+            elif attr == "amount":
+                updates["amount"] = Decimal(value) if value else None
+            elif attr == "close_date":
+                updates["expected_close_date"] = value or None
+            else:
+                updates[attr] = value
+        if restored:
+            updates.update(archived_at=None, archived_reason="")
+        if updates:
+            # update(), not save(): keeps updated_at as the time a person last edited the deal.
+            Deal.objects.filter(pk=deal.pk).update(**updates)
+        return set(to_local)
+
+    def _links(self, records: list[dict[str, Any]]) -> dict[str, DealLink]:
+        ids = [r["Id"] for r in records]
+        keys = [r[EXTERNAL_ID_FIELD] for r in records if r.get(EXTERNAL_ID_FIELD)]
+        rows = (
+            DealLink.objects.filter(workspace_id=self.workspace_id)
+            .filter(Q(salesforce_id__in=ids) | Q(external_key__in=keys))
+            .select_related("deal", "deal__stage")
+        )
+        found: dict[str, DealLink] = {}
+        for link in rows:
+            if link.salesforce_id:
+                found[link.salesforce_id] = link
+            found[link.external_key] = link
+        return found

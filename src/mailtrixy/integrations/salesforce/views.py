@@ -1,0 +1,107 @@
+"""Salesforce pages: thin views over connect.py, setup.py and the sync jobs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mailtrixy.accounts.permissions import admin_required, member_required
+from mailtrixy.accounts.scoping import current_member
+from mailtrixy.integrations.salesforce import connect, setup
+from mailtrixy.integrations.salesforce.forms import ConnectedAppForm
+from mailtrixy.integrations.salesforce.oauth import SCOPES, callback_url
+from mailtrixy.integrations.salesforce.sync import report
+from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
+from mailtrixy.integrations.salesforce.sync.runs import SyncAlreadyActive
+
+MEMBER_SETTINGS = "integrations:member_settings"
+
+
+@admin_required
+def admin_setup(request: HttpRequest) -> HttpResponse:
+    """Admin → Settings → Integrations → Salesforce: the Connected App's key and secret."""
+    member = current_member(request)
+    saved = setup.saved_app(member.workspace)
+    form = ConnectedAppForm(request.POST or None, saved=saved, initial=setup.initial_values(saved))
+    if request.method == "POST" and form.is_valid():
+        setup.save_app(member, form)
+        messages.success(request, "Saved the Salesforce Connected App settings.")
+        return redirect("salesforce:admin_setup")
+    context = {
+        "form": form,
+        "saved": saved,
+        "callback_url": callback_url(),
+        "scopes": SCOPES,
+    }
+    return render(request, "salesforce/admin_setup.html", context)
+
+
+@require_POST
+@member_required
+def start_connect(request: HttpRequest) -> HttpResponse:
+    try:
+        return redirect(connect.start(request.session, current_member(request)))
+    except connect.ConnectError as error:
+        messages.error(request, str(error))
+        return redirect(MEMBER_SETTINGS)
+
+
+@member_required
+def callback(request: HttpRequest) -> HttpResponse:
+    """Where Salesforce sends the browser back: /oauth/salesforce/callback."""
+    try:
+        connection = connect.finish(request.session, request.GET, current_member(request))
+    except connect.ConnectError as error:
+        return render(request, "salesforce/connect_failed.html", {"reason": str(error)}, status=400)
+    messages.success(
+        request,
+        f"Connected to Salesforce as {connection.external_username}. The first sync has started.",
+    )
+    return redirect(MEMBER_SETTINGS)
+
+
+@require_POST
+@member_required
+def disconnect(request: HttpRequest) -> HttpResponse:
+    revoked = connect.disconnect(current_member(request))
+    if revoked:
+        messages.success(request, "Disconnected Salesforce and revoked MailTrixy's access.")
+    else:
+        messages.warning(
+            request,
+            "Disconnected Salesforce in MailTrixy. Salesforce did not confirm the revocation: "
+            "a Salesforce admin can remove MailTrixy under Setup → Connected Apps OAuth Usage.",
+        )
+    return redirect(MEMBER_SETTINGS)
+
+
+@require_POST
+@member_required
+def sync_now(request: HttpRequest) -> HttpResponse:
+    """Sync Now: queue a run and say so; refuse a second one while one is queued or running."""
+    member = current_member(request)
+    try:
+        run = enqueue_sync(member.workspace_id, reason="manual", member=member)
+    except SyncAlreadyActive as active:
+        messages.info(
+            request, f"Sync #{active.run.pk} is already {active.run.get_status_display().lower()}."
+        )
+    else:
+        messages.success(request, f"Queued sync #{run.pk}.")
+    return redirect(MEMBER_SETTINGS)
+
+
+@member_required
+def sync_status(request: HttpRequest) -> HttpResponse:
+    """The sync state fragment that Settings → Integrations polls while a run is active."""
+    context = {"sync": report.sync_state(current_member(request).workspace_id)}
+    return render(request, "salesforce/sync_status.html", context)
+
+
+@admin_required
+def sync_report(request: HttpRequest) -> HttpResponse:
+    """Admins: recent runs, records that could not sync, conflicts and how they were resolved."""
+    workspace_id = current_member(request).workspace_id
+    return render(request, "salesforce/sync_report.html", report.full_report(workspace_id))
