@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, Team, make_contact, make_conversation, make_deal
@@ -49,16 +49,30 @@ def test_agent_gets_403_on_admin_integrations(agent_client: Client) -> None:
     assert b"Only workspace admins" in response.content
 
 
-def test_admin_opens_admin_integrations(admin_client_: Client) -> None:
+@override_settings(MAILTRIXY_INTEGRATIONS=[])
+def test_admin_integrations_shows_empty_state_without_integrations(admin_client_: Client) -> None:
     response = admin_client_.get(reverse("integrations:admin_settings"))
     assert response.status_code == 200
     assert b"No integrations are available yet." in response.content
 
 
-def test_every_member_opens_member_integrations(agent_client: Client) -> None:
+@override_settings(MAILTRIXY_INTEGRATIONS=[])
+def test_member_integrations_shows_empty_state_without_integrations(agent_client: Client) -> None:
     response = agent_client.get(reverse("integrations:member_settings"))
     assert response.status_code == 200
     assert b"No integrations are available yet." in response.content
+
+
+def test_admin_and_member_integrations_list_salesforce(
+    admin_client_: Client, agent_client: Client
+) -> None:
+    for client, url in [
+        (admin_client_, reverse("integrations:admin_settings")),
+        (agent_client, reverse("integrations:member_settings")),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b'data-integration="salesforce"' in response.content
 
 
 def test_anonymous_visitor_is_sent_to_login(client: Client, db: None) -> None:

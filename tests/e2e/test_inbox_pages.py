@@ -53,10 +53,11 @@ def test_member_of_a_gets_404_for_conversation_of_b(
     expect(page.get_by_text("B's secret")).to_have_count(0)
 
 
-def test_admin_sees_admin_integrations_empty_state(
+def test_admin_opens_admin_integrations(
     page: Page, live_server: LiveServer, transactional_db: None
 ) -> None:
     team = make_team("Acme")
     log_in(page, live_server.url, team.admin.user.username)
     page.get_by_role("link", name="Admin").click()
     expect(page.get_by_role("heading", name="Admin · Settings · Integrations")).to_be_visible()
+    expect(page.get_by_role("region", name="Salesforce")).to_be_visible()
