@@ -156,3 +156,15 @@ def test_daily_allocation_is_enforced_with_request_limit_exceeded(org: OrgSetup)
         {"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}
     ]
     assert refused.headers["sforce-limit-info"] == "api-usage=3/3"
+
+
+def test_get_updated_and_get_deleted_report_by_time_window(api: httpx.Client) -> None:
+    record_id = api.post("sobjects/Account", json={"Name": "Replicated"}).json()["id"]
+    api.delete(f"sobjects/Account/{record_id}")
+    window = {"start": "2000-01-01T00:00:00+00:00", "end": "2100-01-01T00:00:00+00:00"}
+    updated = api.get("sobjects/Account/updated/", params=window).json()
+    assert set(updated) == {"ids", "latestDateCovered"} and record_id not in updated["ids"]
+    deleted = api.get("sobjects/Account/deleted/", params=window).json()
+    assert set(deleted) == {"deletedRecords", "earliestDateAvailable", "latestDateCovered"}
+    assert [r["id"] for r in deleted["deletedRecords"]] == [record_id]
+    assert list(deleted["deletedRecords"][0]) == ["id", "deletedDate"]

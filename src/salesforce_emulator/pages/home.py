@@ -39,7 +39,7 @@ async def home(request: Request) -> Response:
 def _latest(handle: OrgHandle, name: str) -> Markup:
     obj = handle.org.object(name)
     # SOQL, not SQL: `name` is one of RECORD_PAGES.
-    soql = f"SELECT Id, Name FROM {name} ORDER BY LastModifiedDate DESC LIMIT {LATEST}"  # noqa: S608
+    soql = f"SELECT Id, Name FROM {name} ORDER BY LastModifiedDate DESC LIMIT {LATEST}"
     cursor = handle.org.query(soql)
     rows = cursor.fetch(LATEST)
     items = [

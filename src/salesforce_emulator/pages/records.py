@@ -189,7 +189,7 @@ def _related(handle: OrgHandle, obj: ObjectDef, record_id: str) -> list[Markup]:
     cards = []
     for label, child, field in RELATED.get(obj.name, ()):
         # SOQL, not SQL: names are constants and record_id a checked 18-character id.
-        soql = f"SELECT Id, Name FROM {child} WHERE {field} = '{record_id}' ORDER BY Name LIMIT 50"  # noqa: S608
+        soql = f"SELECT Id, Name FROM {child} WHERE {field} = '{record_id}' ORDER BY Name LIMIT 50"
         rows = handle.org.query(soql).fetch(50)
         links = [
             Markup(

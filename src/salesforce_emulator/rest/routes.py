@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from salesforce_emulator.rest import collections, composite, describe, query, sobjects, upsert
+from salesforce_emulator.rest import (
+    collections,
+    composite,
+    describe,
+    query,
+    replication,
+    sobjects,
+    upsert,
+)
 from salesforce_emulator.rest.context import RestContext, RestRequest, RestResult
 from salesforce_emulator.rest.limits_resource import limits
 from salesforce_emulator.rest.router import Router
@@ -35,6 +43,8 @@ def build_router() -> Router:
         },
     )
     router.add(rf"sobjects/{T}/describe", {"GET": ("sobject_describe", describe.describe)})
+    router.add(rf"sobjects/{T}/updated", {"GET": ("get_updated", replication.updated)})
+    router.add(rf"sobjects/{T}/deleted", {"GET": ("get_deleted", replication.deleted)})
     router.add(
         rf"sobjects/{T}/(?P<record>{SEGMENT})",
         {
