@@ -213,6 +213,22 @@ def revoked_tokens(request: Request, payload: dict[str, Any]) -> list[dict[str, 
     return registry_of(request).tokens.revoked(_handle(request).id)
 
 
+def undelete(request: Request, payload: dict[str, Any]) -> dict[str, Any]:
+    """Restore a record from the recycle bin (Salesforce's Recycle Bin page, as an API)."""
+    _handle(request).org.undelete(_required(payload, "sobject"), _required(payload, "id"))
+    return {"undeleted": payload["id"]}
+
+
+def backdate(request: Request, payload: dict[str, Any]) -> dict[str, Any]:
+    """Set records' SystemModstamp (epoch ms) to recreate late commits and shared stamps."""
+    ids = payload.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ControlError("ids must be a list of record ids")
+    stamp = int(payload.get("system_modstamp_ms", 0))
+    updated = _handle(request).org.backdate(_required(payload, "sobject"), ids, stamp)
+    return {"updated": updated}
+
+
 def health(request: Request, payload: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ok"}
 
@@ -243,4 +259,6 @@ ROUTES = [
     Route(f"{ORG}/sessions/expire", _json_endpoint(expire_sessions), methods=["POST"]),
     Route(f"{ORG}/refresh-tokens/revoke", _json_endpoint(revoke_refresh_tokens), methods=["POST"]),
     Route(f"{ORG}/revoked-tokens", _json_endpoint(revoked_tokens), methods=["GET"]),
+    Route(f"{ORG}/undelete", _json_endpoint(undelete), methods=["POST"]),
+    Route(f"{ORG}/backdate", _json_endpoint(backdate), methods=["POST"]),
 ]

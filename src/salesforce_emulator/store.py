@@ -446,6 +446,27 @@ class Org:
                     (stamp, canonical),
                 )
 
+    def backdate(self, sobject: str, record_ids: Sequence[str], system_modstamp_ms: int) -> int:
+        """Give records an older SystemModstamp, as a transaction that committed late would.
+
+        A testing hook (the control API exposes it): it recreates what an integration meets in a
+        real org — changes that become visible behind its cursor, and many records that share one
+        SystemModstamp — which this org's strictly increasing stamps never produce by themselves.
+        """
+        obj = self.object(sobject, soql=True)
+        ids = [to_18(i) for i in record_ids]
+        with self.transaction():
+            total = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                cursor = self._conn.execute(
+                    sql(f"UPDATE {{t}} SET SystemModstamp = ? WHERE Id IN ({marks})", t=obj.name),
+                    (system_modstamp_ms, *chunk),
+                )
+                total += cursor.rowcount
+            return total
+
     # ----------------------------------------------------------------------------- checks
 
     def _stage_map(self) -> dict[str, StageDef]:

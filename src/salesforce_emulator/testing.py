@@ -118,6 +118,17 @@ class ControlClient:
     def clear_faults(self, org_id: str) -> dict[str, Any]:
         return self._call("DELETE", f"/_emulator/orgs/{org_id}/faults")
 
+    def undelete(self, org_id: str, sobject: str, record_id: str) -> dict[str, Any]:
+        """Restore a record from the org's recycle bin."""
+        return self._call(
+            "POST", f"/_emulator/orgs/{org_id}/undelete", {"sobject": sobject, "id": record_id}
+        )
+
+    def backdate(self, org_id: str, sobject: str, ids: list[str], system_modstamp_ms: int) -> int:
+        """Set the records' SystemModstamp (epoch ms): a late commit, or a shared stamp."""
+        body = {"sobject": sobject, "ids": ids, "system_modstamp_ms": system_modstamp_ms}
+        return int(self._call("POST", f"/_emulator/orgs/{org_id}/backdate", body)["updated"])
+
     def expire_sessions(self, org_id: str) -> int:
         return int(self._call("POST", f"/_emulator/orgs/{org_id}/sessions/expire")["expired"])
 

@@ -16,6 +16,8 @@ class AppCredentials(models.Model):
     client_id = models.CharField(max_length=255)
     client_secret = EncryptedTextField()
     login_url = models.URLField(max_length=255)
+    # The share of the org's daily API allocation MailTrixy may use before it pauses syncing.
+    api_budget_percent = models.PositiveSmallIntegerField(default=50)
     updated_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +62,9 @@ class Connection(models.Model):
     api_usage = models.PositiveIntegerField(null=True, blank=True)
     api_limit = models.PositiveIntegerField(null=True, blank=True)
     api_usage_at = models.DateTimeField(null=True, blank=True)
+    # Syncing waits until then (the org's API allocation ran out, or our share of it).
+    paused_until = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -111,17 +116,25 @@ class SyncRun(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     stats = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    api_calls = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
         indexes = [models.Index(fields=["workspace", "provider", "status"])]
         constraints = [
-            # At most one unfinished run per workspace and provider, enforced by the database.
+            # At most one running and one queued run per workspace and provider, enforced by the
+            # database: two workers never sync one workspace at once, and asking for a sync
+            # while one runs queues exactly one more.
             models.UniqueConstraint(
                 fields=["workspace", "provider"],
-                condition=models.Q(status__in=["queued", "running"]),
-                name="one_unfinished_sync_run",
-            )
+                condition=models.Q(status="running"),
+                name="one_running_sync_run",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "provider"],
+                condition=models.Q(status="queued"),
+                name="one_queued_sync_run",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,3 +146,9 @@ class SyncRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in {SyncRunStatus.QUEUED, SyncRunStatus.RUNNING}
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

@@ -58,7 +58,15 @@ class SfOrg:
         return response
 
     def query(self, soql: str) -> list[dict[str, Any]]:
-        return list(self.rest("GET", "queryAll", params={"q": soql}).json()["records"])
+        """Every row (deleted ones too), following nextRecordsUrl to the end."""
+        page = self.rest("GET", "queryAll", params={"q": soql}).json()
+        rows = list(page["records"])
+        while not page["done"]:
+            headers = {"Authorization": f"Bearer {self.admin_token()}"}
+            page = httpx.get(f"{self.url}{page['nextRecordsUrl']}", headers=headers).json()
+            rows.extend(page["records"])
+        self.control.reset_counters(self.org_id)
+        return rows
 
 
 @pytest.fixture(scope="session")

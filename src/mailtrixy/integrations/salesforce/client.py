@@ -47,6 +47,8 @@ class SalesforceClient:
         self.version: str = settings.SALESFORCE_API_VERSION
         self.timeout = timeout
         self.retries: int = settings.SALESFORCE_RETRIES
+        self.calls = 0
+        """API requests this client sent (each counts against the org's daily allocation)."""
 
     # -- the low level ---------------------------------------------------------------------
 
@@ -88,6 +90,7 @@ class SalesforceClient:
             "Accept": "application/json",
             **kwargs.pop("headers", {}),
         }
+        self.calls += 1
         response = http.send(
             method, self.url(path), headers=headers, timeout=self.timeout, **kwargs
         )

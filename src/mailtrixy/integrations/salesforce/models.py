@@ -83,6 +83,9 @@ class SyncCursor(models.Model):
     modstamp = models.CharField(max_length=32, blank=True)
     last_id = models.CharField(max_length=18, blank=True)
     full_reconcile_at = models.DateTimeField(null=True, blank=True)
+    # Set while a full pull is under way: the mark its pages leave on every link they see, so a
+    # full pull that was interrupted resumes from the cursor and still sweeps correctly.
+    full_mark = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -139,6 +142,8 @@ class SyncIssue(models.Model):
     attempts = models.PositiveIntegerField(default=1)
     first_seen = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(auto_now=True)
+    # Backoff: the push skips the record until then (2, 4, 8 … minutes, at most 6 hours).
+    retry_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_seen", "-id"]

@@ -14,7 +14,7 @@ from mailtrixy.integrations.salesforce.forms import ConnectedAppForm
 from mailtrixy.integrations.salesforce.oauth import SCOPES, callback_url
 from mailtrixy.integrations.salesforce.sync import report
 from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
-from mailtrixy.integrations.salesforce.sync.runs import SyncAlreadyActive
+from mailtrixy.integrations.salesforce.sync.runs import SyncAlreadyQueued
 
 MEMBER_SETTINGS = "integrations:member_settings"
 
@@ -84,10 +84,8 @@ def sync_now(request: HttpRequest) -> HttpResponse:
     member = current_member(request)
     try:
         run = enqueue_sync(member.workspace_id, reason="manual", member=member)
-    except SyncAlreadyActive as active:
-        messages.info(
-            request, f"Sync #{active.run.pk} is already {active.run.get_status_display().lower()}."
-        )
+    except SyncAlreadyQueued as queued:
+        messages.info(request, f"Sync #{queued.run.pk} is already queued.")
     else:
         messages.success(request, f"Queued sync #{run.pk}.")
     return redirect(MEMBER_SETTINGS)

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from mailtrixy.inbox.models import Contact, Deal
 from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.client import SalesforceClient
-from mailtrixy.integrations.salesforce.errors import ApiError, ApiLimitExceeded
+from mailtrixy.integrations.salesforce.errors import ApiLimitExceeded
 from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
 from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
 from mailtrixy.integrations.salesforce.sync import metadata, operations, pull_contacts, pull_deals
@@ -44,17 +45,29 @@ class SyncEngine:
     def __init__(self, connection: Connection, heartbeat: Callable[[], Any] = lambda: None):
         self.connection = connection
         self.workspace_id = connection.workspace_id
-        self.heartbeat = heartbeat
+        self._renew = heartbeat
         self.stats = Stats()
+        self.client: SalesforceClient | None = None
+        app = connections.app_credentials(connection.workspace)
+        self.budget_share = (app.api_budget_percent if app else 50) / 100
+
+    @property
+    def api_calls(self) -> int:
+        return self.client.calls if self.client else 0
+
+    def heartbeat(self) -> None:
+        """Between pages and batches: keep the lease, and stop before the API budget is spent."""
+        self._renew()
+        self.connection.refresh_from_db(fields=["api_usage", "api_limit", "api_usage_at"])
+        self._check_budget()
 
     def run(self) -> dict[str, object]:
         self._check_budget()
-        client = SalesforceClient(self.connection)
+        client = self.client = SalesforceClient(self.connection)
         meta = metadata.load(client, self.connection.pk)
         ensure_defaults(self.workspace_id, meta)
         stages = StageMap.load(self.workspace_id, meta)
         issues = IssueLog(self.workspace_id)
-        mark = time.time_ns()
         contacts = _Plan(self.workspace_id, "Contact", pull_contacts.SELECT, "")
         deals = _Plan(
             self.workspace_id,
@@ -63,21 +76,24 @@ class SyncEngine:
             pull_deals.where_mine(meta),
         )
         appliers: list[PagePull] = [
-            pull_contacts.ContactPull(self.workspace_id, self.stats, issues, mark),
-            pull_deals.DealPull(self.workspace_id, self.stats, issues, meta, stages, mark),
+            pull_contacts.ContactPull(self.workspace_id, self.stats, issues, contacts.mark),
+            pull_deals.DealPull(self.workspace_id, self.stats, issues, meta, stages, deals.mark),
         ]
         self._pull(client, [contacts, deals], appliers)
         if contacts.full:
-            self._sweep_contacts(mark)
+            self._sweep_contacts(contacts.mark)
+            contacts.finish_full()
         if deals.full:
-            self._sweep_deals(mark)
+            self._sweep_deals(deals.mark)
+            deals.finish_full()
         self._push(client, issues, meta, stages)
         self.stats.add("issues", issues.count)
+        self.stats.add("api_calls", client.calls)
         return self.stats.as_dict()
 
     def _check_budget(self) -> None:
-        """Pause above the configured share of the org's daily allocation (last reading, < 1 h)."""
-        share: float = settings.SALESFORCE_API_BUDGET_SHARE
+        """Pause above the admin's share of the org's daily allocation (last reading, < 1 h)."""
+        share = self.budget_share
         conn = self.connection
         used, limit, read_at = conn.api_usage, conn.api_limit, conn.api_usage_at
         if used is None or not limit or read_at is None:
@@ -113,7 +129,6 @@ class SyncEngine:
                 if page.get("done", True):
                     break
                 page = client.request("GET", page["nextRecordsUrl"]).json()
-            plan.finish()
 
     def _sweep_contacts(self, mark: int) -> None:
         """After a complete full pull: links not seen are gone from Salesforce for good."""
@@ -159,7 +174,13 @@ class SyncEngine:
 
 
 class _Plan:
-    """The incremental (or full) pull of one object, and its cursor."""
+    """The incremental (or full) pull of one object, and its cursor.
+
+    A full pull (the first one, then every SALESFORCE_FULL_RECONCILE_DAYS, and whenever the cursor
+    is older than Salesforce keeps deletes) reads everything from the start and then sweeps links
+    it did not see. If it is interrupted, the next run resumes it from the cursor with the same
+    mark, so it neither starts over nor sweeps wrongly.
+    """
 
     def __init__(self, workspace_id: int, sobject: str, fields: str, where: str) -> None:
         self.sobject = sobject
@@ -168,9 +189,12 @@ class _Plan:
         self.cursor, _ = SyncCursor.objects.get_or_create(
             workspace_id=workspace_id, sobject=sobject
         )
-        self.full = self._needs_full_pull(timezone.now())
+        self.full = self.cursor.full_mark is not None or self._full_pull_due(timezone.now())
+        if self.full and self.cursor.full_mark is None:
+            self._start_full()
+        self.mark: int = self.cursor.full_mark or 0
 
-    def _needs_full_pull(self, now: datetime) -> bool:
+    def _full_pull_due(self, now: datetime) -> bool:
         cursor = self.cursor
         if not cursor.modstamp or cursor.full_reconcile_at is None:
             return True
@@ -178,9 +202,14 @@ class _Plan:
         stale = parse_datetime(cursor.modstamp) < now - DELETED_RECORDS_WINDOW
         return cursor.full_reconcile_at < now - every or stale
 
+    def _start_full(self) -> None:
+        self.cursor.full_mark = time.time_ns()
+        self.cursor.modstamp, self.cursor.last_id = "", ""
+        self.cursor.save(update_fields=["full_mark", "modstamp", "last_id", "updated_at"])
+
     def soql(self) -> str:
         conditions = [self.where] if self.where else []
-        if not self.full:
+        if self.cursor.modstamp:
             since = parse_datetime(self.cursor.modstamp) - OVERLAP
             conditions.append(f"SystemModstamp >= {datetime_literal(since)}")
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -195,10 +224,7 @@ class _Plan:
             self.cursor.modstamp, self.cursor.last_id = last["SystemModstamp"], last["Id"]
             self.cursor.save(update_fields=["modstamp", "last_id", "updated_at"])
 
-    def finish(self) -> None:
-        if self.full:
-            self.cursor.full_reconcile_at = timezone.now()
-            self.cursor.save(update_fields=["full_reconcile_at", "updated_at"])
-
-
-__all__ = ["ApiError", "SyncEngine"]
+    def finish_full(self) -> None:
+        self.cursor.full_reconcile_at = timezone.now()
+        self.cursor.full_mark = None
+        self.cursor.save(update_fields=["full_reconcile_at", "full_mark", "updated_at"])

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def enqueue_sync(workspace_id: int, reason: str, member: Member | None = None) -> SyncRun:
     """Queue a sync run and its job (after the current transaction commits).
 
-    Raises runs.SyncAlreadyActive when one is already queued or running.
+    Raises runs.SyncAlreadyQueued when one already waits (one may run meanwhile).
     """
     run = runs.request_run(workspace_id, reason, member)
     transaction.on_commit(lambda: run_sync(run.pk))
@@ -27,7 +27,7 @@ def enqueue_sync(workspace_id: int, reason: str, member: Member | None = None) -
 
 @jobs.job(retries=0)
 def run_sync(run_id: int) -> None:
-    execute(run_id, runs.worker_id())
+    execute(run_id, runs.worker_id(), start_next=run_sync)
 
 
 @jobs.periodic_job(jobs.crontab(minute="*"))

@@ -1,9 +1,10 @@
 """Sync runs as visible state: request one, claim it under a lease, finish it.
 
 A run is QUEUED when asked for (on connect, by Sync Now, by the scheduler), RUNNING while a worker
-holds its lease, and SUCCEEDED or FAILED at the end. The database allows one unfinished run per
-workspace, so two workers never sync one workspace at once; a worker that dies leaves a lease that
-expires, and the next worker to claim the run takes it over.
+holds its lease, and SUCCEEDED or FAILED at the end. The database allows one running and one
+queued run per workspace: two workers never sync one workspace at once, and Sync Now during a run
+queues exactly one more. A worker that dies leaves a lease that expires; the next worker to claim
+the run takes it over and resumes from the saved cursors.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from mailtrixy.integrations.salesforce.connection import PROVIDER
 LEASE = timedelta(minutes=2)
 
 
-class SyncAlreadyActive(Exception):
+class SyncAlreadyQueued(Exception):
     def __init__(self, run: SyncRun) -> None:
-        super().__init__("A sync is already queued or running for this workspace.")
+        super().__init__("A sync is already queued for this workspace.")
         self.run = run
 
 
@@ -34,51 +35,50 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def active_run(workspace_id: int) -> SyncRun | None:
+def queued_run(workspace_id: int) -> SyncRun | None:
     return SyncRun.objects.filter(
-        workspace_id=workspace_id,
-        provider=PROVIDER,
-        status__in=[SyncRunStatus.QUEUED, SyncRunStatus.RUNNING],
+        workspace_id=workspace_id, provider=PROVIDER, status=SyncRunStatus.QUEUED
     ).first()
 
 
-def latest_runs(workspace_id: int, count: int = 5) -> list[SyncRun]:
-    return list(SyncRun.objects.filter(workspace_id=workspace_id, provider=PROVIDER)[:count])
-
-
 def request_run(workspace_id: int, reason: str, member: Member | None = None) -> SyncRun:
-    """Queue a run, or raise SyncAlreadyActive with the run that is queued or running."""
+    """Queue a run, or raise SyncAlreadyQueued with the run that already waits."""
     try:
         with transaction.atomic():
             return SyncRun.objects.create(
                 workspace_id=workspace_id, provider=PROVIDER, reason=reason, requested_by=member
             )
     except IntegrityError:
-        run = active_run(workspace_id)
-        if run is None:  # it finished between our insert and this read: try once more
-            return SyncRun.objects.create(
-                workspace_id=workspace_id, provider=PROVIDER, reason=reason, requested_by=member
-            )
-        raise SyncAlreadyActive(run) from None
+        waiting = queued_run(workspace_id)
+        if waiting is None:  # it was claimed between our insert and this read: queue again
+            return request_run(workspace_id, reason, member)
+        raise SyncAlreadyQueued(waiting) from None
 
 
 def claim(run_id: int, owner: str) -> SyncRun | None:
-    """Take the run if it is queued or its lease expired; None when another worker holds it."""
+    """Take the run if it is queued or its lease expired.
+
+    None when another worker holds it, or when another run of the workspace is running (the
+    database refuses a second running run); that run's worker starts this one when it finishes.
+    """
     now = timezone.now()
     claimable = Q(status=SyncRunStatus.QUEUED) | Q(
         status=SyncRunStatus.RUNNING, lease_until__lt=now
     )
-    with transaction.atomic():
-        updated = SyncRun.objects.filter(claimable, pk=run_id).update(
-            status=SyncRunStatus.RUNNING, lease_owner=owner, lease_until=now + LEASE
-        )
-        if not updated:
-            return None
-        run = SyncRun.objects.get(pk=run_id)
-        run.attempts += 1
-        run.started_at = run.started_at or now
-        run.save(update_fields=["attempts", "started_at"])
-        return run
+    try:
+        with transaction.atomic():
+            updated = SyncRun.objects.filter(claimable, pk=run_id).update(
+                status=SyncRunStatus.RUNNING, lease_owner=owner, lease_until=now + LEASE
+            )
+    except IntegrityError:
+        return None
+    if not updated:
+        return None
+    run = SyncRun.objects.get(pk=run_id)
+    run.attempts += 1
+    run.started_at = run.started_at or now
+    run.save(update_fields=["attempts", "started_at"])
+    return run
 
 
 def renew(run: SyncRun) -> bool:
@@ -94,7 +94,7 @@ def finish(run: SyncRun, *, error: str = "") -> None:
     run.error = error
     run.finished_at = timezone.now()
     run.lease_until = None
-    run.save(update_fields=["status", "error", "finished_at", "lease_until", "stats"])
+    run.save(update_fields=["status", "error", "finished_at", "lease_until", "stats", "api_calls"])
 
 
 def expired_runs() -> list[int]:

@@ -28,7 +28,7 @@ def due_runs() -> list[int]:
     for workspace_id in _due_workspaces(now - interval):
         try:
             due.append(runs.request_run(workspace_id, reason="scheduled").pk)
-        except runs.SyncAlreadyActive:
+        except runs.SyncAlreadyQueued:
             continue
     return due
 
@@ -42,6 +42,7 @@ def _due_workspaces(before: object) -> list[int]:
     )
     rows = (
         Connection.objects.filter(provider=PROVIDER, status=ConnectionStatus.CONNECTED)
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=timezone.now()))
         .annotate(last_queued=Subquery(last_queued))
         .filter(Q(last_queued__isnull=True) | Q(last_queued__lt=before))
         .values_list("workspace_id", flat=True)
