@@ -27,10 +27,11 @@ def local_contacts(workspace_id: int) -> dict[str, Contact]:
     return {c.salesforce.salesforce_id: c for c in rows}
 
 
-def sf_opportunities(sf: SfOrg) -> dict[str, dict[str, Any]]:
+def sf_opportunities(sf: SfOrg, *, external_id: bool = True) -> dict[str, dict[str, Any]]:
+    extra = ", MailTrixy_Deal_Id__c" if external_id else ""
     rows = sf.query(
-        "SELECT Id, Name, Amount, StageName, CloseDate, AccountId, MailTrixy_Deal_Id__c, "
-        "IsDeleted FROM Opportunity"
+        f"SELECT Id, Name, Amount, StageName, CloseDate, AccountId{extra}, IsDeleted "
+        "FROM Opportunity"
     )
     return {r["Id"]: r for r in rows if not r["IsDeleted"]}
 

@@ -1,11 +1,23 @@
-"""Per-record sync problems: kept where admins see them, retried every run, cleared on success."""
+"""Per-record sync problems: kept where admins see them, retried with backoff, cleared on success.
+
+A record that failed is retried after 2, 4, 8 … minutes (at most 6 hours) — or at once when an
+admin clicks Retry — so one broken record does not cost API calls on every run.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
 from mailtrixy.integrations.salesforce.models import SyncIssue
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
 class IssueLog:
@@ -13,11 +25,14 @@ class IssueLog:
         self.workspace_id = workspace_id
         self.count = 0
         # Usually few or none: load their keys once so success can clear them cheaply.
-        self._open = set(
-            SyncIssue.objects.filter(workspace_id=workspace_id).values_list(
-                "sobject", "local_id", "salesforce_id"
-            )
+        rows = SyncIssue.objects.filter(workspace_id=workspace_id).values_list(
+            "sobject", "local_id", "salesforce_id", "retry_after"
         )
+        self._open = {(s, local, sf) for s, local, sf, _ in rows}
+        now = timezone.now()
+        self._waiting = {
+            (s, local) for s, local, _, after in rows if local is not None and after and after > now
+        }
 
     def record(
         self,
@@ -44,6 +59,7 @@ class IssueLog:
                 record_name=name[:255],
                 last_seen=timezone.now(),
             )
+            self._defer(key)
             return
         SyncIssue.objects.create(
             workspace_id=self.workspace_id,
@@ -53,8 +69,21 @@ class IssueLog:
             record_name=name[:255],
             error_code=code,
             message=message,
+            retry_after=timezone.now() + backoff(1),
         )
         self._open.add(key)
+
+    def _defer(self, key: tuple[str, int | None, str]) -> None:
+        issue = SyncIssue.objects.filter(
+            workspace_id=self.workspace_id, sobject=key[0], local_id=key[1], salesforce_id=key[2]
+        ).first()
+        if issue is not None:
+            issue.retry_after = timezone.now() + backoff(issue.attempts)
+            issue.save(update_fields=["retry_after"])
+
+    def waiting(self, sobject: str, local_id: int | None) -> bool:
+        """The record failed recently and waits for its next try."""
+        return (sobject, local_id) in self._waiting
 
     def resolve(self, sobject: str, *, local_id: int | None, salesforce_id: str = "") -> None:
         key = (sobject, local_id, salesforce_id)
@@ -73,3 +102,11 @@ class IssueLog:
         self.resolve(sobject, local_id=local_id, salesforce_id=salesforce_id)
         self.resolve(sobject, local_id=local_id, salesforce_id="")
         self.resolve(sobject, local_id=None, salesforce_id=salesforce_id)
+
+
+def retry_now(workspace_id: int, issue_id: int | None = None) -> int:
+    """An admin's Retry: the record (or every failing record) is tried on the next run."""
+    issues = SyncIssue.objects.filter(workspace_id=workspace_id)
+    if issue_id is not None:
+        issues = issues.filter(pk=issue_id)
+    return issues.update(retry_after=None)

@@ -37,6 +37,8 @@ class ContactPush:
         # Read time, not settle time: an edit made while we send stays pending for the next run.
         read_at = timezone.now()
         for link in self._candidates():
+            if self.issues.waiting(SOBJECT, link.contact_id):
+                continue
             changes = {
                 attr: value
                 for attr, value in mapping.contact_local(link.contact).items()

@@ -114,6 +114,8 @@ class DealPush:
         )
         accounts = self._accounts()
         for link in links.iterator(chunk_size=1000):
+            if self.issues.waiting(SOBJECT, link.deal_id):
+                continue
             item = self._item(link, accounts, read_at)
             if item is not None:
                 yield item

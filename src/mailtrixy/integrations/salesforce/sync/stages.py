@@ -1,8 +1,10 @@
 """The mapping between a workspace's pipeline stages and the org's Opportunity stages.
 
-Defaults: a MailTrixy stage maps to the active Salesforce stage of the same name (ignoring case);
-otherwise by kind and order — the n-th open stage to the n-th active open Salesforce stage (the
-last one when there are fewer), won to the first won stage, lost to the first closed-lost stage.
+Defaults, for each MailTrixy stage, among the org's active stages of the same kind (open, won,
+lost): the one of the same name (ignoring case); else one whose name starts like it (its first
+six letters: "Proposal" → "Proposal/Price Quote", "Qualified" → "Qualification"); else by order —
+the n-th open stage to the n-th open Salesforce stage (the last when there are fewer), won to the
+first won stage, lost to the first closed-lost stage.
 Admins can change it. An unmapped or inactive stage is an error the sync reports for that record;
 it never guesses.
 """
@@ -24,13 +26,17 @@ class StageError(Exception):
 
 
 def default_for(stage: Stage, position_in_kind: int, metadata: OrgMetadata) -> OrgStage | None:
-    active = [s for s in metadata.stages if s.is_active]
-    by_name = next((s for s in active if s.name.lower() == stage.name.lower()), None)
-    if by_name is not None:
-        return by_name
-    same_kind = [s for s in active if s.kind == stage.kind]
+    same_kind = [s for s in metadata.stages if s.is_active and s.kind == stage.kind]
     if not same_kind:
         return None
+    name = stage.name.lower()
+    for matches in (
+        lambda s: s.name.lower() == name,
+        lambda s: len(name) >= 6 and s.name.lower().startswith(name[:6]),
+    ):
+        found = next((s for s in same_kind if matches(s)), None)
+        if found is not None:
+            return found
     return same_kind[min(position_in_kind, len(same_kind) - 1)]
 
 

@@ -1,0 +1,185 @@
+"""Deals: pushed as Opportunities idempotently, changes flow back, deletes are changes too."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from mailtrixy.inbox.models import Deal
+from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.salesforce.errors import SalesforceUnavailable
+from mailtrixy.integrations.salesforce.models import DealLink, SyncIssue
+from tests.factories import Team, make_deal
+from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
+from tests.integrations.salesforce.sync_helpers import (
+    create_contact,
+    sf_opportunities,
+    sync,
+)
+
+
+def test_new_deal_becomes_an_opportunity_with_account_and_contact_role(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    account = sf_org.rest("POST", "sobjects/Account", json={"Name": "Globex"}).json()["id"]
+    sf_contact = create_contact(
+        sf_org, LastName="Lee", Email="ann@globex.example", AccountId=account
+    )
+    sync(connected)  # links the contact
+    deal = make_deal(team, contact=team.workspace.contacts.get(), stage="Proposal")
+    deal.expected_close_date = date(2027, 3, 31)
+    deal.save()
+    stats = sync(connected)
+    assert stats["deals_created"] == 1
+    (opp,) = sf_opportunities(sf_org).values()
+    link = DealLink.objects.get(deal=deal)
+    assert opp["Id"] == link.salesforce_id
+    assert opp["MailTrixy_Deal_Id__c"] == link.external_key
+    assert (opp["Name"], opp["Amount"], opp["CloseDate"]) == ("Annual plan", 1200.0, "2027-03-31")
+    assert opp["StageName"] == "Proposal/Price Quote"  # by kind and order, no such name
+    assert opp["AccountId"] == account
+    roles = sf_org.query("SELECT OpportunityId, ContactId, IsPrimary FROM OpportunityContactRole")
+    assert [(r["OpportunityId"], r["ContactId"], r["IsPrimary"]) for r in roles] == [
+        (opp["Id"], sf_contact, True)
+    ]
+    assert not sync(connected).get("deals_pushed")  # no echo
+
+
+def test_deal_without_close_date_gets_the_stated_default(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    sync(connected)
+    (opp,) = sf_opportunities(sf_org).values()
+    assert opp["CloseDate"] == (deal.created_at.date() + timedelta(days=30)).isoformat()
+    assert not sync(connected).get("deals_pushed")
+
+
+def test_deal_edit_is_pushed_and_opportunity_edit_flows_back(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    sync(connected)
+    deal.amount = Decimal("5000.50")
+    deal.save()
+    assert sync(connected)["deals_pushed"] == 1
+    (opp,) = sf_opportunities(sf_org).values()
+    assert opp["Amount"] == 5000.5
+    sf_org.rest("PATCH", f"sobjects/Opportunity/{opp['Id']}", json={"StageName": "Closed Won"})
+    stats = sync(connected)
+    assert stats["deals_updated"] == 1 and not stats.get("deals_pushed")
+    deal.refresh_from_db()
+    assert deal.stage.name == "Won"
+
+
+def test_deal_deleted_in_mailtrixy_deletes_its_opportunity_to_the_recycle_bin(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    sync(connected)
+    sf_id = DealLink.objects.get(deal=deal).salesforce_id
+    deal.delete()
+    assert sync(connected)["deals_deleted"] == 1
+    (row,) = sf_org.query(f"SELECT Id, IsDeleted FROM Opportunity WHERE Id = '{sf_id}'")
+    assert row["IsDeleted"] is True
+    assert not DealLink.objects.filter(salesforce_id=sf_id).exists()
+
+
+def test_opportunity_deleted_in_salesforce_archives_the_deal_and_undelete_restores(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    sync(connected)
+    sf_id = DealLink.objects.get(deal=deal).salesforce_id
+    sf_org.rest("DELETE", f"sobjects/Opportunity/{sf_id}")
+    sync(connected)
+    deal.refresh_from_db()
+    assert deal.archived_at is not None
+    sf_org.control.undelete(sf_org.org_id, "Opportunity", sf_id)
+    sync(connected)
+    deal.refresh_from_db()
+    assert deal.archived_at is None
+    assert len(sf_opportunities(sf_org)) == 1
+
+
+def test_thousand_new_deals_cost_at_most_two_push_calls(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    stage = team.stage("Lead")
+    Deal.objects.bulk_create(
+        Deal(workspace=team.workspace, name=f"Deal {n}", amount=n, currency="USD", stage=stage)
+        for n in range(1000)
+    )
+    stats = sync(connected)
+    assert stats["deals_created"] == 1000
+    assert stats["push_calls"] <= 1 + 1
+    assert len(sf_opportunities(sf_org)) == 1000
+
+
+@pytest.mark.parametrize("external_id_field", [True, False])
+def test_timeout_after_salesforce_committed_never_makes_a_second_opportunity(
+    team: Team, emulator: object, external_id_field: bool
+) -> None:
+    sf = make_org(emulator, external_id_field=external_id_field)  # type: ignore[arg-type]
+    connection = connect(team, sf)
+    make_deal(team)
+    sync(connection)  # reads metadata, creates the first Opportunity
+    make_deal(team).save()
+    sf.control.set_faults(sf.org_id, drop_response_rate=1.0, drop_mode="disconnect")
+    with pytest.raises(SalesforceUnavailable):
+        sync(connection)
+    sf.control.clear_faults(sf.org_id)
+    sync(connection)
+    sync(connection)
+    opportunities = sf_opportunities(sf, external_id=external_id_field)
+    assert len(opportunities) == 2
+    assert set(DealLink.objects.values_list("salesforce_id", flat=True)) == set(opportunities)
+
+
+def test_single_currency_org_refuses_a_foreign_currency_deal_in_words(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    deal.currency = "EUR"
+    deal.save()
+    ok = make_deal(team)
+    stats = sync(connected)
+    assert stats["deals_created"] == 1
+    issue = SyncIssue.objects.get(local_id=deal.pk)
+    assert issue.error_code == "CURRENCY_NOT_ENABLED"
+    assert "uses only USD" in issue.message
+    assert DealLink.objects.get(deal=ok).salesforce_id
+
+
+def test_multi_currency_org_gets_the_deals_currency(team: Team, emulator: object) -> None:
+    sf = make_org(emulator, multi_currency=True, currencies=["USD", "EUR"])  # type: ignore[arg-type]
+    connection = connect(team, sf)
+    deal = make_deal(team)
+    deal.currency = "EUR"
+    deal.save()
+    sync(connection)
+    (opp,) = sf.query("SELECT CurrencyIsoCode FROM Opportunity")
+    assert opp["CurrencyIsoCode"] == "EUR"
+
+
+def test_per_record_lock_errors_are_kept_and_retried_while_the_rest_goes_through(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sync(connected)
+    stage = team.stage("Lead")
+    Deal.objects.bulk_create(
+        Deal(workspace=team.workspace, name=f"Deal {n}", amount=n, currency="USD", stage=stage)
+        for n in range(40)
+    )
+    sf_org.control.set_faults(sf_org.org_id, lock_row_rate=0.3, seed=5)
+    stats = sync(connected)
+    locked = SyncIssue.objects.filter(workspace=team.workspace, error_code="UNABLE_TO_LOCK_ROW")
+    assert 0 < locked.count() < 40
+    assert stats["deals_created"] == 40 - locked.count()
+    sf_org.control.clear_faults(sf_org.org_id)
+    SyncIssue.objects.update(retry_after=None)
+    sync(connected)
+    assert not SyncIssue.objects.filter(workspace=team.workspace).exists()
+    assert len(sf_opportunities(sf_org)) == 40
