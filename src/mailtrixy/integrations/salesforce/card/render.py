@@ -1,0 +1,105 @@
+"""The card for a MailTrixy contact: when it shows, where its data comes from, and its HTML."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from mailtrixy.inbox.models import Contact
+from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.salesforce import connection as connections
+from mailtrixy.integrations.salesforce.card.cache import card_cache
+from mailtrixy.integrations.salesforce.card.lookup import lookup
+from mailtrixy.integrations.salesforce.card.model import OrgFacts, SalesforceCard
+from mailtrixy.integrations.salesforce.client import SalesforceClient
+from mailtrixy.integrations.salesforce.errors import SalesforceError
+
+log = logging.getLogger(__name__)
+
+RECORD_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
+
+
+@dataclass(frozen=True)
+class ShownCard:
+    card: SalesforceCard
+    record_url: str
+    """"Open in Salesforce": the Contact's Lightning page under the saved instance URL."""
+
+
+def render_card(request: HttpRequest, contact: Contact) -> str:
+    shown = card_for(contact)
+    if shown is None:
+        return ""
+    return render_to_string(
+        "salesforce/card.html", {"card": shown.card, "record_url": shown.record_url}, request
+    )
+
+
+def card_for(contact: Contact) -> ShownCard | None:
+    """The Salesforce card of `contact`, or None when it does not appear.
+
+    It does not appear without an email, without a working connection, without a matching
+    Salesforce Contact, or when Salesforce fails or is slower than SALESFORCE_CARD_TIMEOUT.
+    """
+    email = normalise_email(contact.email)
+    if not email:
+        return None
+    connection = connections.get_connection(contact.workspace_id)
+    if connection is None or connection.needs_reconnect:
+        return None
+    generation = card_cache.generation(contact.workspace_id)
+    key = card_cache.card_key(contact.workspace_id, generation, email)
+    try:
+        entry = card_cache.get_or_fetch(key, lambda: fetch(connection, email, generation))
+    except SalesforceError as error:
+        log.warning(
+            "Salesforce card hidden for workspace %s: %s (%s)",
+            contact.workspace_id,
+            type(error).__name__,
+            error.error_code or error.status,
+        )
+        return None
+    if entry is None or entry.failed or entry.card is None:
+        return None
+    return ShownCard(entry.card, record_url(connection, entry.card.contact_id))
+
+
+def normalise_email(email: str | None) -> str:
+    """The form emails take in cache keys and in the query: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def fetch(connection: Connection, email: str, generation: int) -> SalesforceCard | None:
+    """One lookup against Salesforce (what the cache calls on a miss)."""
+    workspace_id = connection.workspace_id
+    known = org_facts(workspace_id, generation, connection.pk)
+    client = SalesforceClient(connection, timeout=float(settings.SALESFORCE_CARD_TIMEOUT))
+    result = lookup(client, email, org_id=connection.external_org_id, facts=known)
+    if known is None:
+        card_cache.put_facts(workspace_id, generation, result.facts)
+    return result.card
+
+
+def org_facts(workspace_id: int, generation: int, connection_id: int) -> OrgFacts | None:
+    """What the card already knows about the org, or what the sync learned (no API call)."""
+    facts = card_cache.get_facts(workspace_id, generation)
+    if facts is not None:
+        return facts
+    synced = cache.get(f"salesforce:metadata:{connection_id}")  # sync/metadata.py's cache
+    multi = getattr(synced, "multi_currency", None)
+    default = getattr(synced, "default_currency", None)
+    if isinstance(multi, bool) and isinstance(default, str):
+        return OrgFacts(multi, default)
+    return None
+
+
+def record_url(connection: Connection, record_id: str) -> str:
+    if not RECORD_ID.fullmatch(record_id):
+        return ""
+    return f"{connection.instance_url.rstrip('/')}/lightning/r/Contact/{record_id}/view"
