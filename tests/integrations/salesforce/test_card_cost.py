@@ -1,0 +1,184 @@
+"""What the card costs in Salesforce API requests, counted by the emulator."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection as db_connection
+from django.test import Client
+
+from mailtrixy.integrations.models import AppCredentials, Connection
+from mailtrixy.integrations.salesforce import connect as connect_flow
+from mailtrixy.integrations.salesforce.card import card_for
+from mailtrixy.integrations.salesforce.card.cache import card_cache
+from salesforce_emulator.testing import EmulatorServer
+from tests.factories import Team, make_contact
+from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
+from tests.integrations.salesforce.test_card_support import (
+    FakeClock,
+    clear_cache,
+    seed_customer,
+    view_card,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db: None) -> Iterator[None]:
+    clear_cache()
+    yield
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(card_cache, "clock", fake)
+    return fake
+
+
+def reconnect(team: Team, sf: SfOrg) -> None:
+    """Connect again, with the Connected App of `sf` saved afresh."""
+    AppCredentials.objects.filter(workspace=team.workspace).delete()
+    connect(team, sf)
+
+
+def test_first_view_costs_one_api_request_carrying_two_soql_queries(
+    team: Team, sf_org: SfOrg, connected: Connection, agent_client: Client
+) -> None:
+    seed_customer(sf_org, "jane@globex.example")
+    contact = make_contact(team.workspace, "jane@globex.example")
+
+    assert "Globex Corporation" in view_card(agent_client, contact)
+
+    counters = sf_org.counters()
+    assert counters["api_requests"] == {"composite": 1}
+    assert counters["api_requests_total"] == 1
+    assert counters["soql_queries"] == 2
+
+
+def test_views_within_the_ttl_cost_nothing_and_after_it_one_again(
+    team: Team, sf_org: SfOrg, connected: Connection, agent_client: Client, clock: FakeClock
+) -> None:
+    seed_customer(sf_org, "jane@globex.example")
+    contact = make_contact(team.workspace, "jane@globex.example")
+    view_card(agent_client, contact)
+    sf_org.control.reset_counters(sf_org.org_id)
+
+    for _ in range(5):
+        clock.advance(59)  # 4 min 55 s in all
+        assert "Globex Corporation" in view_card(agent_client, contact)
+    assert sf_org.api_calls() == 0
+
+    clock.advance(6)  # 5 min 1 s after the lookup
+    assert "Globex Corporation" in view_card(agent_client, contact)
+    assert sf_org.counters()["api_requests_total"] == 1
+    assert sf_org.counters()["soql_queries"] == 2
+
+
+def test_no_match_is_cached_too(
+    team: Team, sf_org: SfOrg, connected: Connection, agent_client: Client, clock: FakeClock
+) -> None:
+    contact = make_contact(team.workspace, "stranger@example.com")
+
+    assert view_card(agent_client, contact) == ""
+    clock.advance(120)
+    assert view_card(agent_client, contact) == ""
+    assert sf_org.api_calls() == 1
+
+    clock.advance(181)
+    assert view_card(agent_client, contact) == ""
+    assert sf_org.api_calls() == 2
+
+
+def test_cache_key_is_the_lower_cased_email(
+    team: Team, sf_org: SfOrg, connected: Connection
+) -> None:
+    seed_customer(sf_org, "jane@globex.example")
+    contact = make_contact(team.workspace, "JANE@GLOBEX.EXAMPLE")
+    assert card_for(contact) is not None
+
+    contact.email = "Jane@Globex.Example"
+    contact.save()
+    assert card_for(contact) is not None
+    assert sf_org.api_calls() == 1
+
+
+def test_cards_are_cached_per_workspace(
+    team: Team, other_team: Team, sf_org: SfOrg, connected: Connection
+) -> None:
+    seed_customer(sf_org, "jane@globex.example")
+    connect(other_team, sf_org)
+    ours = make_contact(team.workspace, "jane@globex.example")
+    theirs = make_contact(other_team.workspace, "jane@globex.example")
+
+    assert card_for(ours) is not None
+    assert card_for(theirs) is not None
+    assert sf_org.api_calls() == 2
+
+
+def test_twenty_concurrent_first_views_share_one_lookup(
+    transactional_db: None, team: Team, sf_org: SfOrg, connected: Connection
+) -> None:
+    clear_cache()
+    seed_customer(sf_org, "jane@globex.example")
+    contact = make_contact(team.workspace, "jane@globex.example")
+    client = Client()
+    client.force_login(team.agent.user)
+    cookies = client.cookies
+    start = threading.Barrier(20)
+    pages: list[str] = []
+    failures: list[BaseException] = []
+
+    def view() -> None:
+        mine = Client()
+        mine.cookies = cookies
+        try:
+            start.wait()
+            pages.append(view_card(mine, contact))
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=view) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == []
+    assert len(pages) == 20
+    assert all("Globex Corporation" in page for page in pages)
+    assert sf_org.counters()["api_requests_total"] == 1
+    assert sf_org.counters()["soql_queries"] == 2
+
+
+def test_disconnecting_clears_the_workspace_cards(
+    team: Team, sf_org: SfOrg, connected: Connection
+) -> None:
+    seed_customer(sf_org, "jane@globex.example")
+    contact = make_contact(team.workspace, "jane@globex.example")
+    assert card_for(contact) is not None
+
+    connect_flow.disconnect(team.agent)
+    assert card_for(contact) is None  # not connected: no card, and no call
+
+    reconnect(team, sf_org)  # reconnecting (to the same org) starts from an empty cache
+    assert card_for(contact) is not None
+    assert sf_org.api_calls() == 1
+
+
+def test_reconnecting_to_another_org_never_shows_the_old_orgs_card(
+    team: Team, sf_org: SfOrg, connected: Connection, emulator: EmulatorServer
+) -> None:
+    seed_customer(sf_org, "jane@globex.example", account="Old Org Account")
+    contact = make_contact(team.workspace, "jane@globex.example")
+    assert card_for(contact) is not None
+
+    other = make_org(emulator)
+    seed_customer(other, "jane@globex.example", account="New Org Account")
+    reconnect(team, other)
+
+    shown = card_for(contact)
+    assert shown is not None and shown.card.account_name == "New Org Account"
