@@ -6,6 +6,7 @@ See docs/configuration.md for each variable.
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 from pathlib import Path
 
@@ -112,7 +113,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
     # Tests use a file too (not :memory:), so threads and processes lock it as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-mailtrixy.sqlite3")}
+    # One per test process, so that concurrent test runs never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-mailtrixy-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
