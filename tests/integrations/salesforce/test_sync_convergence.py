@@ -9,6 +9,7 @@ mapped field; the next sync must write nothing; no Opportunity or Contact exists
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from decimal import Decimal
@@ -180,10 +181,8 @@ class SyncMachine(RuleBasedStateMachine):
             if next(beats) == after:
                 raise Killed()
 
-        try:
+        with contextlib.suppress(Killed, SalesforceError):
             SyncEngine(Connection.objects.get(pk=self.connection.pk), heartbeat=heartbeat).run()
-        except (Killed, SalesforceError):
-            pass
 
     # -- the properties --------------------------------------------------------------------------
 
