@@ -177,7 +177,7 @@ class SyncMachine(RuleBasedStateMachine):
     def worker_killed_mid_run(self, after: int) -> None:
         beats = itertools.count(1)
 
-        def heartbeat() -> None:
+        def heartbeat(_progress: object) -> None:
             if next(beats) == after:
                 raise Killed()
 

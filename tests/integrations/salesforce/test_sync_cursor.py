@@ -83,7 +83,7 @@ def test_a_run_that_dies_resumes_from_its_last_page(
     class Killed(Exception):
         pass
 
-    def heartbeat() -> None:
+    def heartbeat(_progress: object) -> None:
         pages["n"] += 1
         if pages["n"] == 2:
             raise Killed()

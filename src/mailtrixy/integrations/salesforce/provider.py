@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils import timezone
 
 from mailtrixy.accounts.scoping import current_member
 from mailtrixy.inbox.models import Contact
@@ -29,6 +30,7 @@ class SalesforceProvider:
             "app": connections.app_credentials(member.workspace),
             "connection": connections.get_connection(member.workspace),
             "sync": sync_state(member.workspace_id),
+            "now": timezone.now(),
         }
         return render_to_string("salesforce/member_section.html", context, request=request)
 

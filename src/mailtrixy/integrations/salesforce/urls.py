@@ -12,5 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("integrations/salesforce/sync/", views.sync_now, name="sync_now"),
     path("integrations/salesforce/sync/status/", views.sync_status, name="sync_status"),
     path("admin/settings/integrations/salesforce/sync/", views.sync_report, name="sync_report"),
+    path("integrations/salesforce/retry/", views.retry, name="retry"),
+    path(
+        "admin/settings/integrations/salesforce/stages/", views.stage_mapping, name="stage_mapping"
+    ),
+    path("admin/settings/integrations/salesforce/budget/", views.budget, name="budget"),
     path(CALLBACK_PATH.lstrip("/"), views.callback, name="callback"),
 ]

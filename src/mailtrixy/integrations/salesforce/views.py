@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +14,9 @@ from mailtrixy.accounts.scoping import current_member
 from mailtrixy.integrations.salesforce import connect, setup
 from mailtrixy.integrations.salesforce.forms import ConnectedAppForm
 from mailtrixy.integrations.salesforce.oauth import SCOPES, callback_url
+from mailtrixy.integrations.salesforce.stage_forms import BudgetForm, StageMappingForm
 from mailtrixy.integrations.salesforce.sync import report
+from mailtrixy.integrations.salesforce.sync.issues import retry_now
 from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
 from mailtrixy.integrations.salesforce.sync.runs import SyncAlreadyQueued
 
@@ -34,6 +38,10 @@ def admin_setup(request: HttpRequest) -> HttpResponse:
         "saved": saved,
         "callback_url": callback_url(),
         "scopes": SCOPES,
+        "budget_form": BudgetForm(initial={"api_budget_percent": saved.api_budget_percent})
+        if saved
+        else None,
+        "mappings": setup.mapping_rows(member.workspace),
     }
     return render(request, "salesforce/admin_setup.html", context)
 
@@ -103,3 +111,49 @@ def sync_report(request: HttpRequest) -> HttpResponse:
     """Admins: recent runs, records that could not sync, conflicts and how they were resolved."""
     workspace_id = current_member(request).workspace_id
     return render(request, "salesforce/sync_report.html", report.full_report(workspace_id))
+
+
+@require_POST
+@member_required
+def retry(request: HttpRequest) -> HttpResponse:
+    """Retry failing records now (one, or all) and queue a sync to do it."""
+    member = current_member(request)
+    issue_id = request.POST.get("issue")
+    count = retry_now(member.workspace_id, int(issue_id) if issue_id else None)
+    with contextlib.suppress(SyncAlreadyQueued):  # the queued one will retry them
+        enqueue_sync(member.workspace_id, reason="manual", member=member)
+    messages.success(request, f"{count} record{'s' if count != 1 else ''} will be tried again now.")
+    return redirect(MEMBER_SETTINGS)
+
+
+@admin_required
+def stage_mapping(request: HttpRequest) -> HttpResponse:
+    """Admins map each pipeline stage to a Salesforce stage (read from the org)."""
+    member = current_member(request)
+    try:
+        stages, metadata = setup.stages_and_metadata(member.workspace)
+    except setup.NotConnected as error:
+        messages.error(request, str(error))
+        return redirect("salesforce:admin_setup")
+    form = StageMappingForm(request.POST or None, stages=stages, metadata=metadata)
+    if request.method == "POST" and form.is_valid():
+        form.save(member.workspace_id)
+        messages.success(request, "Saved the stage mapping.")
+        return redirect("salesforce:admin_setup")
+    return render(request, "salesforce/stage_mapping.html", {"form": form})
+
+
+@require_POST
+@admin_required
+def budget(request: HttpRequest) -> HttpResponse:
+    member = current_member(request)
+    form = BudgetForm(request.POST)
+    if form.is_valid() and setup.save_budget(
+        member.workspace, form.cleaned_data["api_budget_percent"]
+    ):
+        messages.success(request, "Saved the API budget.")
+    else:
+        messages.error(
+            request, "Enter a share between 5 and 95 percent (save the Connected App first)."
+        )
+    return redirect("salesforce:admin_setup")

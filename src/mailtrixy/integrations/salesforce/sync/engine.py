@@ -42,7 +42,9 @@ class PagePull(Protocol):
 
 
 class SyncEngine:
-    def __init__(self, connection: Connection, heartbeat: Callable[[], Any] = lambda: None):
+    def __init__(
+        self, connection: Connection, heartbeat: Callable[[dict[str, object]], Any] = lambda _: None
+    ):
         self.connection = connection
         self.workspace_id = connection.workspace_id
         self._renew = heartbeat
@@ -57,7 +59,7 @@ class SyncEngine:
 
     def heartbeat(self) -> None:
         """Between pages and batches: keep the lease, and stop before the API budget is spent."""
-        self._renew()
+        self._renew(self.stats.as_dict())
         self.connection.refresh_from_db(fields=["api_usage", "api_limit", "api_usage_at"])
         self._check_budget()
 

@@ -48,7 +48,7 @@ def _run(run: SyncRun) -> None:
     if connection.needs_reconnect:
         runs.finish(run, error=connection.status_reason or "Reconnect Salesforce.")
         return
-    engine = SyncEngine(connection, heartbeat=lambda: _renew_or_stop(run))
+    engine = SyncEngine(connection, heartbeat=lambda progress: _renew_or_stop(run, progress))
     try:
         run.stats = engine.run()
     except LeaseLost:
@@ -75,8 +75,9 @@ def _finish(run: SyncRun, engine: SyncEngine, error: str) -> None:
     runs.finish(run, error=error)
 
 
-def _renew_or_stop(run: SyncRun) -> None:
-    if not runs.renew(run):
+def _renew_or_stop(run: SyncRun, progress: dict[str, object]) -> None:
+    """Keep the lease and show progress; stop if another worker has taken the run over."""
+    if not runs.renew(run, progress):
         raise LeaseLost()
 
 

@@ -81,11 +81,14 @@ def claim(run_id: int, owner: str) -> SyncRun | None:
     return run
 
 
-def renew(run: SyncRun) -> bool:
-    """Extend the lease while working; False when it was lost (another worker took over)."""
+def renew(run: SyncRun, progress: dict[str, object] | None = None) -> bool:
+    """Extend the lease while working, saving progress so far; False when the lease was lost."""
+    changes: dict[str, object] = {"lease_until": timezone.now() + LEASE}
+    if progress is not None:
+        changes["stats"] = progress
     updated = SyncRun.objects.filter(
         pk=run.pk, status=SyncRunStatus.RUNNING, lease_owner=run.lease_owner
-    ).update(lease_until=timezone.now() + LEASE)
+    ).update(**changes)
     return bool(updated)
 
 
