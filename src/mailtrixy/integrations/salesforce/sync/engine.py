@@ -34,6 +34,7 @@ OVERLAP = timedelta(minutes=5)
 """Re-read changes this far behind the cursor: commits land late (Salesforce gives no order)."""
 DELETED_RECORDS_WINDOW = timedelta(days=15)
 """Older than this, Salesforce may have purged deletes: only a full reconcile is safe."""
+BUDGET_GUARD = "MAILTRIXY_API_BUDGET"
 GONE_REASON = "No longer in Salesforce (deleted and removed from its recycle bin)"
 
 
@@ -106,7 +107,7 @@ class SyncEngine:
             f"Your org has used {used} of its {limit} daily API requests; MailTrixy pauses "
             f"syncing above {share:.0%} so other tools keep working, and resumes by itself as "
             "the allowance frees up.",
-            error_code="MAILTRIXY_API_BUDGET",
+            error_code=BUDGET_GUARD,
         )
 
     # -- pull ------------------------------------------------------------------------------

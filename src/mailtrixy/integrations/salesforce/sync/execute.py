@@ -16,7 +16,7 @@ from mailtrixy.integrations.salesforce.errors import (
     explain,
 )
 from mailtrixy.integrations.salesforce.sync import runs
-from mailtrixy.integrations.salesforce.sync.engine import SyncEngine
+from mailtrixy.integrations.salesforce.sync.engine import BUDGET_GUARD, SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,10 @@ def _run(run: SyncRun) -> None:
         log.warning("Sync run %s was taken over by another worker; stopping here.", run.pk)
         return
     except ApiLimitExceeded as error:
-        _pause(connection, explain(error) if not error.message else error.message)
-        _finish(run, engine, explain(error) if error.error_code else error.message)
+        # Our own budget guard explains itself; Salesforce's refusal gets the standard words.
+        reason = error.message if error.error_code == BUDGET_GUARD else explain(error)
+        _pause(connection, reason)
+        _finish(run, engine, reason)
     except SalesforceError as error:
         log.warning("Sync run %s failed: %s", run.pk, error.message)
         _finish(run, engine, explain(error))
