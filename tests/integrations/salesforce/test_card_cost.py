@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import pickle
 import threading
 from collections.abc import Iterator
 
@@ -182,3 +184,21 @@ def test_reconnecting_to_another_org_never_shows_the_old_orgs_card(
 
     shown = card_for(contact)
     assert shown is not None and shown.card.account_name == "New Org Account"
+
+
+def test_cache_holds_no_token_in_keys_or_values(
+    team: Team, sf_org: SfOrg, connected: Connection
+) -> None:
+    seed_customer(sf_org, "jane@globex.example")
+    contact = make_contact(team.workspace, "jane@globex.example")
+    assert card_for(contact) is not None
+
+    with db_connection.cursor() as cursor:  # every entry, as the database cache stores it
+        cursor.execute("SELECT cache_key, value FROM mailtrixy_cache")
+        rows = [(key, pickle.loads(base64.b64decode(value))) for key, value in cursor.fetchall()]
+    assert any(":salesforce:card:" in key for key, _ in rows)
+    stored = repr(rows)
+    assert "Globex Corporation" in stored  # decoded: a token would show here
+    connected.refresh_from_db()
+    assert connected.access_token not in stored
+    assert connected.refresh_token not in stored
