@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 
+from salesforce_emulator.testing import EmulatorServer
 from tests.factories import Team, make_team
 
 
@@ -35,3 +38,10 @@ def admin_client_(team: Team) -> Client:
     client = Client()
     client.force_login(team.admin.user)
     return client
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[EmulatorServer]:
+    """One local Salesforce emulator for the test session; each test makes its own org."""
+    with EmulatorServer() as server:
+        yield server

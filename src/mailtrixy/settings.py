@@ -137,7 +137,9 @@ else:
 
 # Jobs: see mailtrixy/jobs.py. JOBS_URL picks the queue: sqlite:///path (default),
 # redis://host:port/db, or postgresql://... (PostgresHuey).
-JOBS_URL = env_str("JOBS_URL", f"sqlite:///{DATA_DIR / 'jobs.sqlite3'}")
+# Under pytest each test process gets its own queue file, as it gets its own test database.
+_JOBS_FILE = f"jobs-test-{os.getpid()}.sqlite3" if os.environ.get("PYTEST_VERSION") else "jobs.sqlite3"
+JOBS_URL = env_str("JOBS_URL", f"sqlite:///{DATA_DIR / _JOBS_FILE}")
 JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
 JOBS_WORKERS = env_int("JOBS_WORKERS", 2)
 JOBS_QUEUE_NAME = env_str("JOBS_QUEUE_NAME", "mailtrixy")

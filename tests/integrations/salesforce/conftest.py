@@ -69,12 +69,6 @@ class SfOrg:
         return rows
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as server:
-        yield server
-
-
 @pytest.fixture
 def sf_org(emulator: EmulatorServer) -> SfOrg:
     return make_org(emulator)
