@@ -138,7 +138,8 @@ else:
 # Jobs: see mailtrixy/jobs.py. JOBS_URL picks the queue: sqlite:///path (default),
 # redis://host:port/db, or postgresql://... (PostgresHuey).
 # Under pytest each test process gets its own queue file, as it gets its own test database.
-_JOBS_FILE = f"jobs-test-{os.getpid()}.sqlite3" if os.environ.get("PYTEST_VERSION") else "jobs.sqlite3"
+_UNDER_PYTEST = bool(os.environ.get("PYTEST_VERSION"))
+_JOBS_FILE = f"jobs-test-{os.getpid()}.sqlite3" if _UNDER_PYTEST else "jobs.sqlite3"
 JOBS_URL = env_str("JOBS_URL", f"sqlite:///{DATA_DIR / _JOBS_FILE}")
 JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
 JOBS_WORKERS = env_int("JOBS_WORKERS", 2)
