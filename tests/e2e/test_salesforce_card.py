@@ -48,7 +48,7 @@ def test_agent_sees_the_salesforce_card_and_opens_the_contact_in_salesforce(
     page.get_by_role("link", name=re.compile("Renewal question")).click()
     page.locator(".conversation-header [data-panel-toggle]").click()
     panel = page.get_by_role("complementary", name="Details")
-    card = panel.locator('[data-card="salesforce"]')
+    card = panel.locator('section[data-card="salesforce"]')  # the slot shares the name
 
     expect(card).to_be_visible()
     expect(card.locator('[data-field="account"]')).to_have_text("Globex Corporation")
