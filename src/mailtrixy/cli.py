@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+
+# The emulator's demo user (salesforce_emulator/demo.py), shown so people can log in there.
+DEMO_SF_LOGIN = "demo@mailtrixy-demo.example / mailtrixy-demo"
 
 
 def _setup_django() -> None:
@@ -40,37 +46,78 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(application, host=host, port=port, threads=threads, ident="MailTrixy")
 
 
-def start_emulator(port: int, data_dir: Path, callback_url: str) -> subprocess.Popen[bytes]:
-    """Start the Salesforce emulator as its own process (MailTrixy meets it only over HTTP)."""
+EMULATOR_START_SECONDS = 60
+
+
+def start_emulator(port: int, data_dir: Path, callback_url: str) -> EmulatorProcess:
+    """Start the Salesforce emulator as its own process (MailTrixy meets it only over HTTP).
+
+    The demo's Connected App key and secret are generated once and kept in the data directory.
+    """
+    app = _demo_app_keys(data_dir)
+    people_file = data_dir / "demo-people.json"
+    people_file.unlink(missing_ok=True)
     command = [
-        sys.executable,
-        "-m",
-        "salesforce_emulator",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        "--seed-demo",
-        "--app-callback",
-        callback_url,
-    ]
-    return subprocess.Popen(command)  # noqa: S603 - our own interpreter and module
+        sys.executable, "-m", "salesforce_emulator", "serve",
+        "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir),
+        "--seed-demo", "--demo-people-file", str(people_file),
+        "--app-key", app["key"], "--app-secret", app["secret"], "--app-callback", callback_url,
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 - our own module
+    deadline = time.monotonic() + EMULATOR_START_SECONDS
+    while not people_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.terminate()
+            raise SystemExit(f"The Salesforce emulator did not start on port {port}.")
+        time.sleep(0.2)
+    people = json.loads(people_file.read_text())
+    return EmulatorProcess(process, f"http://127.0.0.1:{port}", app["key"], app["secret"], people)
+
+
+class EmulatorProcess:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        url: str,
+        key: str,
+        secret: str,
+        people: list[dict[str, str]],
+    ) -> None:
+        self.process, self.url, self.key, self.secret, self.people = (
+            process,
+            url,
+            key,
+            secret,
+            people,
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def _demo_app_keys(data_dir: Path) -> dict[str, str]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "demo-app.json"
+    if not path.exists():
+        keys = {"key": "3MVG9demo" + secrets.token_urlsafe(24), "secret": secrets.token_hex(32)}
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return dict(json.loads(path.read_text()))
 
 
 def demo(args: argparse.Namespace) -> None:
     os.environ.setdefault("JOBS_IN_PROCESS", "true")
     os.environ.setdefault("MAILTRIXY_BASE_URL", f"http://127.0.0.1:{args.port}")
+    if not args.no_emulator:
+        os.environ.setdefault("SALESFORCE_EMULATOR_URL", f"http://127.0.0.1:{args.emulator_port}")
     _setup_django()
     from django.conf import settings
 
     from mailtrixy import jobs
-    from mailtrixy.demo import seed_demo
+    from mailtrixy.demo import DemoSalesforce, seed_demo
 
     prepare_database()
-    logins = seed_demo()
     emulator = None
     if not args.no_emulator:
         emulator = start_emulator(
@@ -78,20 +125,22 @@ def demo(args: argparse.Namespace) -> None:
             Path(settings.DATA_DIR) / "emulator",
             f"{settings.BASE_URL}/oauth/salesforce/callback",
         )
+    preset = DemoSalesforce(emulator.url, emulator.key, emulator.secret) if emulator else None
+    logins = seed_demo(salesforce_people=emulator.people if emulator else None, salesforce=preset)
     _start_worker_keeping_signals(jobs)
     print("\nMailTrixy demo", flush=True)
     print(f"  Open {settings.BASE_URL}/ and log in as:")
     for login in logins:
         print(f"    {login.role:<6} username {login.username!r:<10} password {login.password!r}")
     if emulator:
-        print(f"  Salesforce emulator: http://127.0.0.1:{args.emulator_port}/")
+        print(f"  Salesforce emulator: {emulator.url}/ (its login: {DEMO_SF_LOGIN})")
+        print("  Connect it in Settings → Integrations → Salesforce → Connect.")
     print(flush=True)
     try:
         serve("127.0.0.1", args.port, threads=8)
     finally:
         if emulator:
-            emulator.terminate()
-            emulator.wait(timeout=10)
+            emulator.stop()
 
 
 def _start_worker_keeping_signals(jobs_module: object) -> None:

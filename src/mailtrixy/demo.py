@@ -44,6 +44,15 @@ SUBJECTS = [
 
 
 @dataclass(frozen=True)
+class DemoSalesforce:
+    """The emulator's demo Connected App, preset for the demo workspace's admin."""
+
+    login_url: str
+    consumer_key: str
+    consumer_secret: str
+
+
+@dataclass(frozen=True)
 class DemoLogin:
     username: str
     password: str
@@ -65,8 +74,17 @@ def create_pipeline(workspace: Workspace) -> list[Stage]:
 
 
 @transaction.atomic
-def seed_demo(contacts: int = 30, seed: int = 7) -> list[DemoLogin]:
-    """Create the demo workspace unless it exists; return its logins."""
+def seed_demo(
+    contacts: int = 30,
+    seed: int = 7,
+    salesforce_people: list[dict[str, str]] | None = None,
+    salesforce: DemoSalesforce | None = None,
+) -> list[DemoLogin]:
+    """Create the demo workspace unless it exists; return its logins.
+
+    `salesforce_people` are customers who are also Contacts in the demo org (their cards show
+    in the inbox); the other demo customers exist only in MailTrixy.
+    """
     workspace = Workspace.objects.filter(name=WORKSPACE_NAME).first()
     if workspace is not None:
         return read_logins()
@@ -76,7 +94,11 @@ def seed_demo(contacts: int = 30, seed: int = 7) -> list[DemoLogin]:
         _member(workspace, "agent", "Sam", "Agent", Role.AGENT),
     ]
     stages = create_pipeline(workspace)
-    _seed_inbox(workspace, stages, contacts, seed)
+    people = (salesforce_people or [])[: contacts * 2 // 3]
+    people += demo_people(contacts - len(people), seed)
+    _seed_inbox(workspace, stages, people, seed)
+    if salesforce is not None:
+        _preset_salesforce(workspace, logins, salesforce)
     path = logins_file()
     path.write_text("".join(f"{x.username} {x.password} {x.role}\n" for x in logins))
     path.chmod(0o600)
@@ -122,12 +144,31 @@ def demo_people(count: int, seed: int) -> list[dict[str, str]]:
     return people
 
 
-def _seed_inbox(workspace: Workspace, stages: list[Stage], count: int, seed: int) -> None:
+def _preset_salesforce(
+    workspace: Workspace, logins: list[DemoLogin], salesforce: DemoSalesforce
+) -> None:
+    """The admin's step, done for the demo: the emulator's Connected App is already entered."""
+    from mailtrixy.integrations.models import AppCredentials
+
+    admin = workspace.members.get(user__username=logins[0].username)
+    AppCredentials.objects.create(
+        workspace=workspace,
+        provider="salesforce",
+        client_id=salesforce.consumer_key,
+        client_secret=salesforce.consumer_secret,
+        login_url=salesforce.login_url,
+        updated_by=admin,
+    )
+
+
+def _seed_inbox(
+    workspace: Workspace, stages: list[Stage], people: list[dict[str, str]], seed: int
+) -> None:
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     members = list(workspace.members.all())
     now = timezone.now()
     seen: set[str] = set()
-    for person in demo_people(count, seed):
+    for person in people:
         if person["email"] in seen:
             continue
         seen.add(person["email"])

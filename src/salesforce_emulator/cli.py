@@ -74,6 +74,9 @@ def _serve_parser(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--seed-demo", action="store_true", help="demo org, user and app")
     serve.add_argument("--demo-password", default=None)
     serve.add_argument("--demo-contacts", type=int, default=0)
+    serve.add_argument(
+        "--demo-people-file", type=Path, help="write the demo org's contacts here (JSON)"
+    )
     serve.add_argument("--app-key")
     serve.add_argument("--app-secret")
     serve.add_argument("--app-callback")

@@ -348,6 +348,28 @@ def _demo_opportunities(
     return count
 
 
+def demo_people(org: Org) -> list[dict[str, str]]:
+    """The demo org's contacts as plain data (name, email, title, phone, company), so that the
+    MailTrixy demo can put the same people in its inbox."""
+    names = ", ".join(quote(name) for name, _, _, _ in DEMO_ACCOUNTS)
+    soql = (
+        "SELECT FirstName, LastName, Email, Title, Phone, Account.Name FROM Contact "
+        f"WHERE Account.Name IN ({names}) AND Email != null ORDER BY Account.Name, Email"
+    )
+    cursor = org.query(soql)
+    return [
+        {
+            "first_name": r["FirstName"] or "",
+            "last_name": r["LastName"],
+            "email": r["Email"],
+            "title": r["Title"] or "",
+            "phone": r["Phone"] or "",
+            "company": (r["Account"] or {}).get("Name", ""),
+        }
+        for r in cursor.fetch(cursor.total_size)
+    ]
+
+
 def demo_contact_emails(org: Org) -> list[str]:
     """The emails of the demo org's contacts (``firstname.lastname@company.example``), so that
     the MailTrixy demo can put matching people in its inbox."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from salesforce_emulator.context import Settings
 from salesforce_emulator.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoApp, ensure_demo_org
 from salesforce_emulator.faults import FaultConfig
 from salesforce_emulator.registry import Registry
+from salesforce_emulator.seed import demo_people
 from salesforce_emulator.tls import make_tls_files
 
 
@@ -33,6 +35,7 @@ class ServeOptions:
     demo_password: str | None
     demo_contacts: int
     app: DemoApp | None
+    demo_people_file: Path | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, faults: FaultConfig) -> ServeOptions:
@@ -49,6 +52,7 @@ class ServeOptions:
             public_url=args.public_url, token_lifetime=args.token_lifetime,
             daily_api_requests=args.daily_api_requests, faults=faults, seed_demo=args.seed_demo,
             demo_password=args.demo_password, demo_contacts=args.demo_contacts, app=app,
+            demo_people_file=args.demo_people_file,
         )  # fmt: skip
 
 
@@ -85,6 +89,10 @@ def _seed_demo(registry: Registry, options: ServeOptions, url: str) -> None:
         _say(f"  Connected App key={options.app.key} secret={options.app.secret}")
         _say(f"  callback {options.app.callback}")
     _say(f"  home page {url}/home")
+    if options.demo_people_file is not None:
+        people = demo_people(handle.org)
+        options.demo_people_file.parent.mkdir(parents=True, exist_ok=True)
+        options.demo_people_file.write_text(json.dumps(people, indent=1))
 
 
 def _say(line: str) -> None:

@@ -60,6 +60,11 @@ def mark_needs_reconnect(connection_id: int, reason: str) -> None:
     forget_workspace_cache_of_connection(connection_id)
 
 
+def workspace_generation(workspace_id: int) -> int:
+    """The workspace's cache generation: part of every cached key (see forget_workspace_cache)."""
+    return int(cache.get(f"salesforce:generation:{workspace_id}") or 0)
+
+
 def forget_workspace_cache(workspace_id: int) -> None:
     """Cards cached for a workspace are keyed under a generation number; bumping it drops them."""
     key = f"salesforce:generation:{workspace_id}"

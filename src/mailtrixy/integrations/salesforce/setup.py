@@ -61,7 +61,7 @@ def stages_and_metadata(workspace: Workspace) -> tuple[list[Stage], metadata.Org
     if connection is None or connection.needs_reconnect:
         raise NotConnected("Connect Salesforce first: the stages are read from your org.")
     try:
-        meta = metadata.load(SalesforceClient(connection), connection.pk)
+        meta = metadata.load(SalesforceClient(connection), connection)
     except SalesforceError as error:
         raise NotConnected(explain(error)) from error
     ensure_defaults(workspace.pk, meta)

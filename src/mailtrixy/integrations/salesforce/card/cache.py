@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from mailtrixy.integrations.salesforce.card.model import OrgFacts, SalesforceCard
+from mailtrixy.integrations.salesforce.connection import workspace_generation
 
 FAILURE_TTL = 15.0
 ORG_FACTS_TTL = 24 * 3600
@@ -57,7 +58,7 @@ class CardCache:
 
     @staticmethod
     def generation(workspace_id: int) -> int:
-        return int(cache.get(f"salesforce:generation:{workspace_id}") or 0)
+        return workspace_generation(workspace_id)
 
     @staticmethod
     def card_key(workspace_id: int, generation: int, email: str) -> str:

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -19,6 +18,7 @@ from mailtrixy.integrations.salesforce.card.lookup import lookup
 from mailtrixy.integrations.salesforce.card.model import OrgFacts, SalesforceCard
 from mailtrixy.integrations.salesforce.client import SalesforceClient
 from mailtrixy.integrations.salesforce.errors import SalesforceError
+from mailtrixy.integrations.salesforce.sync import metadata
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def normalise_email(email: str | None) -> str:
 def fetch(connection: Connection, email: str, generation: int) -> SalesforceCard | None:
     """One lookup against Salesforce (what the cache calls on a miss)."""
     workspace_id = connection.workspace_id
-    known = org_facts(workspace_id, generation, connection.pk)
+    known = org_facts(workspace_id, generation)
     client = SalesforceClient(connection, timeout=float(settings.SALESFORCE_CARD_TIMEOUT))
     result = lookup(client, email, org_id=connection.external_org_id, facts=known)
     if known is None:
@@ -86,17 +86,15 @@ def fetch(connection: Connection, email: str, generation: int) -> SalesforceCard
     return result.card
 
 
-def org_facts(workspace_id: int, generation: int, connection_id: int) -> OrgFacts | None:
+def org_facts(workspace_id: int, generation: int) -> OrgFacts | None:
     """What the card already knows about the org, or what the sync learned (no API call)."""
     facts = card_cache.get_facts(workspace_id, generation)
     if facts is not None:
         return facts
-    synced = cache.get(f"salesforce:metadata:{connection_id}")  # sync/metadata.py's cache
-    multi = getattr(synced, "multi_currency", None)
-    default = getattr(synced, "default_currency", None)
-    if isinstance(multi, bool) and isinstance(default, str):
-        return OrgFacts(multi, default)
-    return None
+    synced = metadata.cached(workspace_id)
+    if synced is None:
+        return None
+    return OrgFacts(synced.multi_currency, synced.default_currency)
 
 
 def record_url(connection: Connection, record_id: str) -> str:

@@ -6,118 +6,237 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('inbox', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("inbox", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StageMapping',
+            name="StageMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('salesforce_stage', models.CharField(max_length=255)),
-                ('stage', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='salesforce', to='inbox.stage')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("salesforce_stage", models.CharField(max_length=255)),
+                (
+                    "stage",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="salesforce",
+                        to="inbox.stage",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SyncConflict',
+            name="SyncConflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sobject', models.CharField(max_length=40)),
-                ('salesforce_id', models.CharField(max_length=18)),
-                ('record_name', models.CharField(max_length=255)),
-                ('field', models.CharField(max_length=80)),
-                ('base_value', models.JSONField(null=True)),
-                ('mailtrixy_value', models.JSONField(null=True)),
-                ('salesforce_value', models.JSONField(null=True)),
-                ('winner', models.CharField(max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sobject", models.CharField(max_length=40)),
+                ("salesforce_id", models.CharField(max_length=18)),
+                ("record_name", models.CharField(max_length=255)),
+                ("field", models.CharField(max_length=80)),
+                ("base_value", models.JSONField(null=True)),
+                ("mailtrixy_value", models.JSONField(null=True)),
+                ("salesforce_value", models.JSONField(null=True)),
+                ("winner", models.CharField(max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContactLink',
+            name="ContactLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('salesforce_id', models.CharField(max_length=18)),
-                ('account_id', models.CharField(blank=True, max_length=18)),
-                ('base', models.JSONField(default=dict)),
-                ('remote_modstamp', models.CharField(blank=True, max_length=32)),
-                ('synced_at', models.DateTimeField()),
-                ('pending_push', models.BooleanField(default=False)),
-                ('deleted_in_salesforce', models.BooleanField(default=False)),
-                ('seen_mark', models.BigIntegerField(default=0)),
-                ('contact', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='salesforce', to='inbox.contact')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("salesforce_id", models.CharField(max_length=18)),
+                ("account_id", models.CharField(blank=True, max_length=18)),
+                ("base", models.JSONField(default=dict)),
+                ("remote_modstamp", models.CharField(blank=True, max_length=32)),
+                ("synced_at", models.DateTimeField()),
+                ("pending_push", models.BooleanField(default=False)),
+                ("deleted_in_salesforce", models.BooleanField(default=False)),
+                ("seen_mark", models.BigIntegerField(default=0)),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="salesforce",
+                        to="inbox.contact",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'salesforce_id'), name='one_link_per_salesforce_contact')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "salesforce_id"),
+                        name="one_link_per_salesforce_contact",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DealLink',
+            name="DealLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_key', models.CharField(default=mailtrixy.integrations.salesforce.models.new_external_key, max_length=32, unique=True)),
-                ('salesforce_id', models.CharField(blank=True, max_length=18)),
-                ('contact_role_id', models.CharField(blank=True, max_length=18)),
-                ('base', models.JSONField(default=dict)),
-                ('remote_modstamp', models.CharField(blank=True, max_length=32)),
-                ('create_intent_at', models.DateTimeField(blank=True, null=True)),
-                ('synced_at', models.DateTimeField(blank=True, null=True)),
-                ('pending_push', models.BooleanField(default=False)),
-                ('deleted_in_salesforce', models.BooleanField(default=False)),
-                ('seen_mark', models.BigIntegerField(default=0)),
-                ('deal', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='salesforce', to='inbox.deal')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_key",
+                    models.CharField(
+                        default=mailtrixy.integrations.salesforce.models.new_external_key,
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("salesforce_id", models.CharField(blank=True, max_length=18)),
+                ("contact_role_id", models.CharField(blank=True, max_length=18)),
+                ("base", models.JSONField(default=dict)),
+                ("remote_modstamp", models.CharField(blank=True, max_length=32)),
+                ("create_intent_at", models.DateTimeField(blank=True, null=True)),
+                ("synced_at", models.DateTimeField(blank=True, null=True)),
+                ("pending_push", models.BooleanField(default=False)),
+                ("deleted_in_salesforce", models.BooleanField(default=False)),
+                ("seen_mark", models.BigIntegerField(default=0)),
+                (
+                    "deal",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="salesforce",
+                        to="inbox.deal",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['workspace', 'salesforce_id'], name='salesforce__workspa_0bf11c_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["workspace", "salesforce_id"], name="salesforce__workspa_0bf11c_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SyncCursor',
+            name="SyncCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sobject', models.CharField(max_length=40)),
-                ('modstamp', models.CharField(blank=True, max_length=32)),
-                ('last_id', models.CharField(blank=True, max_length=18)),
-                ('full_reconcile_at', models.DateTimeField(blank=True, null=True)),
-                ('full_mark', models.BigIntegerField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sobject", models.CharField(max_length=40)),
+                ("modstamp", models.CharField(blank=True, max_length=32)),
+                ("last_id", models.CharField(blank=True, max_length=18)),
+                ("full_reconcile_at", models.DateTimeField(blank=True, null=True)),
+                ("full_mark", models.BigIntegerField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'sobject'), name='one_cursor_per_object')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "sobject"), name="one_cursor_per_object"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SyncIssue',
+            name="SyncIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sobject', models.CharField(max_length=40)),
-                ('local_id', models.BigIntegerField(blank=True, null=True)),
-                ('salesforce_id', models.CharField(blank=True, max_length=18)),
-                ('record_name', models.CharField(blank=True, max_length=255)),
-                ('error_code', models.CharField(max_length=80)),
-                ('message', models.TextField()),
-                ('attempts', models.PositiveIntegerField(default=1)),
-                ('first_seen', models.DateTimeField(auto_now_add=True)),
-                ('last_seen', models.DateTimeField(auto_now=True)),
-                ('retry_after', models.DateTimeField(blank=True, null=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sobject", models.CharField(max_length=40)),
+                ("local_id", models.BigIntegerField(blank=True, null=True)),
+                ("salesforce_id", models.CharField(blank=True, max_length=18)),
+                ("record_name", models.CharField(blank=True, max_length=255)),
+                ("error_code", models.CharField(max_length=80)),
+                ("message", models.TextField()),
+                ("attempts", models.PositiveIntegerField(default=1)),
+                ("first_seen", models.DateTimeField(auto_now_add=True)),
+                ("last_seen", models.DateTimeField(auto_now=True)),
+                ("retry_after", models.DateTimeField(blank=True, null=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_seen', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'sobject', 'local_id', 'salesforce_id'), name='one_issue_per_record')],
+                "ordering": ["-last_seen", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "sobject", "local_id", "salesforce_id"),
+                        name="one_issue_per_record",
+                    )
+                ],
             },
         ),
     ]

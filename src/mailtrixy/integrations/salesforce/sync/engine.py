@@ -67,7 +67,7 @@ class SyncEngine:
     def run(self) -> dict[str, object]:
         self._check_budget()
         client = self.client = SalesforceClient(self.connection)
-        meta = metadata.load(client, self.connection.pk)
+        meta = metadata.load(client, self.connection)
         ensure_defaults(self.workspace_id, meta)
         stages = StageMap.load(self.workspace_id, meta)
         issues = IssueLog(self.workspace_id)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mailtrixy.integrations.salesforce.soql import parse_datetime
 
 Values = Mapping[str, str]
 
@@ -77,3 +81,13 @@ def _take_remote(result: MergeResult, name: str, remote: str) -> None:
 def _take_local(result: MergeResult, name: str, local: str) -> None:
     result.to_remote[name] = local
     result.base[name] = local
+
+
+def changed_later(local_updated_at: datetime, record: dict[str, Any]) -> bool:
+    """Was the MailTrixy side changed after the Salesforce record (`LastModifiedDate`)?
+
+    Compared to the millisecond, Salesforce's precision, so that equal times are a tie, and on a
+    tie Salesforce wins.
+    """
+    local = local_updated_at.replace(microsecond=local_updated_at.microsecond // 1000 * 1000)
+    return local > parse_datetime(record["LastModifiedDate"])

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.cache import cache
 
+from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.client import SalesforceClient
+from mailtrixy.integrations.salesforce.connection import workspace_generation
 from mailtrixy.integrations.salesforce.errors import ApiError
 
 EXTERNAL_ID_FIELD = "MailTrixy_Deal_Id__c"
@@ -41,13 +43,23 @@ class OrgMetadata:
         return next((s for s in self.stages if s.name == name), None)
 
 
-def load(client: SalesforceClient, connection_id: int, *, refresh: bool = False) -> OrgMetadata:
-    key = f"salesforce:metadata:{connection_id}"
-    cached: OrgMetadata | None = None if refresh else cache.get(key)
-    if cached is None:
-        cached = fetch(client)
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached
+def _key(workspace_id: int) -> str:
+    # With the workspace's cache generation: reconnecting (maybe to another org) drops it.
+    return f"salesforce:metadata:{workspace_id}:{workspace_generation(workspace_id)}"
+
+
+def cached(workspace_id: int) -> OrgMetadata | None:
+    """What the last read found, if still cached (no API call)."""
+    found = cache.get(_key(workspace_id))
+    return found if isinstance(found, OrgMetadata) else None
+
+
+def load(client: SalesforceClient, connection: Connection, *, refresh: bool = False) -> OrgMetadata:
+    found = None if refresh else cached(connection.workspace_id)
+    if found is None:
+        found = fetch(client)
+        cache.set(_key(connection.workspace_id), found, CACHE_SECONDS)
+    return found
 
 
 def fetch(client: SalesforceClient) -> OrgMetadata:

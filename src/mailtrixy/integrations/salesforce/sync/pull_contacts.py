@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
-from mailtrixy.integrations.salesforce.soql import parse_datetime
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
-from mailtrixy.integrations.salesforce.sync.merge import merge
+from mailtrixy.integrations.salesforce.sync.merge import changed_later, merge
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
 SOBJECT = "Contact"
@@ -90,7 +89,7 @@ class ContactPull:
             contact.archived_at, contact.archived_reason = None, ""
             self._touch(batch, contact, {"archived_at", "archived_reason"})
             self.stats.add("contacts_restored")
-        local_newer = contact.updated_at > parse_datetime(record["LastModifiedDate"])
+        local_newer = changed_later(contact.updated_at, record)
         result = merge(
             link.base,
             mapping.contact_local(contact),
@@ -156,7 +155,7 @@ class ContactPull:
             {},
             mapping.contact_local(contact),
             mapping.contact_remote(record),
-            local_is_newer=contact.updated_at > parse_datetime(record["LastModifiedDate"]),
+            local_is_newer=changed_later(contact.updated_at, record),
         )
         for attr, value in result.to_local.items():
             setattr(contact, attr, value)

@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.salesforce.models import DealLink, SyncConflict
-from mailtrixy.integrations.salesforce.soql import parse_datetime
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
-from mailtrixy.integrations.salesforce.sync.merge import merge
+from mailtrixy.integrations.salesforce.sync.merge import changed_later, merge
 from mailtrixy.integrations.salesforce.sync.metadata import EXTERNAL_ID_FIELD, OrgMetadata
 from mailtrixy.integrations.salesforce.sync.stages import StageError, StageMap
 from mailtrixy.integrations.salesforce.sync.stats import Stats
@@ -103,7 +102,7 @@ class DealPull:
             link.base,
             local,
             remote,
-            local_is_newer=deal.updated_at > parse_datetime(record["LastModifiedDate"]),
+            local_is_newer=changed_later(deal.updated_at, record),
         )
         changed = self._apply(deal, result.to_local, restored)
         base = {**link.base, **result.base}
