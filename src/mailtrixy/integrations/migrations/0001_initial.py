@@ -6,81 +6,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppCredentials',
+            name="AppCredentials",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=40)),
-                ('client_id', models.CharField(max_length=255)),
-                ('client_secret', mailtrixy.integrations.fields.EncryptedTextField()),
-                ('login_url', models.URLField(max_length=255)),
-                ('api_budget_percent', models.PositiveSmallIntegerField(default=50)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.member')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=40)),
+                ("client_id", models.CharField(max_length=255)),
+                ("client_secret", mailtrixy.integrations.fields.EncryptedTextField()),
+                ("login_url", models.URLField(max_length=255)),
+                ("api_budget_percent", models.PositiveSmallIntegerField(default=50)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.member",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'provider'), name='one_app_per_workspace_and_provider')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "provider"), name="one_app_per_workspace_and_provider"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('connected', 'Connected'), ('needs_reconnect', 'Needs reconnect')], default='connected', max_length=20)),
-                ('status_reason', models.TextField(blank=True)),
-                ('connected_at', models.DateTimeField(auto_now_add=True)),
-                ('access_token', mailtrixy.integrations.fields.EncryptedTextField()),
-                ('refresh_token', mailtrixy.integrations.fields.EncryptedTextField(blank=True)),
-                ('instance_url', models.URLField(max_length=255)),
-                ('external_org_id', models.CharField(max_length=40)),
-                ('external_user_id', models.CharField(max_length=40)),
-                ('external_username', models.CharField(max_length=255)),
-                ('token_refreshed_at', models.DateTimeField(blank=True, null=True)),
-                ('api_usage', models.PositiveIntegerField(blank=True, null=True)),
-                ('api_limit', models.PositiveIntegerField(blank=True, null=True)),
-                ('api_usage_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_until', models.DateTimeField(blank=True, null=True)),
-                ('paused_reason', models.TextField(blank=True)),
-                ('connected_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.member')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("connected", "Connected"),
+                            ("needs_reconnect", "Needs reconnect"),
+                        ],
+                        default="connected",
+                        max_length=20,
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True)),
+                ("connected_at", models.DateTimeField(auto_now_add=True)),
+                ("access_token", mailtrixy.integrations.fields.EncryptedTextField()),
+                ("refresh_token", mailtrixy.integrations.fields.EncryptedTextField(blank=True)),
+                ("instance_url", models.URLField(max_length=255)),
+                ("external_org_id", models.CharField(max_length=40)),
+                ("external_user_id", models.CharField(max_length=40)),
+                ("external_username", models.CharField(max_length=255)),
+                ("token_refreshed_at", models.DateTimeField(blank=True, null=True)),
+                ("api_usage", models.PositiveIntegerField(blank=True, null=True)),
+                ("api_limit", models.PositiveIntegerField(blank=True, null=True)),
+                ("api_usage_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_until", models.DateTimeField(blank=True, null=True)),
+                ("paused_reason", models.TextField(blank=True)),
+                (
+                    "connected_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.member",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'provider'), name='one_connection_per_workspace_and_provider')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "provider"),
+                        name="one_connection_per_workspace_and_provider",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SyncRun',
+            name="SyncRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Syncing'), ('succeeded', 'Completed'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('reason', models.CharField(max_length=20)),
-                ('queued_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('lease_owner', models.CharField(blank=True, max_length=80)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('stats', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('api_calls', models.PositiveIntegerField(default=0)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.member')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Syncing"),
+                            ("succeeded", "Completed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=20)),
+                ("queued_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("lease_owner", models.CharField(blank=True, max_length=80)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("stats", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("api_calls", models.PositiveIntegerField(default=0)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.member",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-queued_at', '-id'],
-                'indexes': [models.Index(fields=['workspace', 'provider', 'status'], name='integration_workspa_2f92c5_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'running')), fields=('workspace', 'provider'), name='one_running_sync_run'), models.UniqueConstraint(condition=models.Q(('status', 'queued')), fields=('workspace', 'provider'), name='one_queued_sync_run')],
+                "ordering": ["-queued_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["workspace", "provider", "status"],
+                        name="integration_workspa_2f92c5_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "running")),
+                        fields=("workspace", "provider"),
+                        name="one_running_sync_run",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "queued")),
+                        fields=("workspace", "provider"),
+                        name="one_queued_sync_run",
+                    ),
+                ],
             },
         ),
     ]
