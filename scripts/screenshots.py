@@ -9,11 +9,11 @@ first sync, opens a conversation whose customer is in Salesforce and shows the d
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 FLAGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -23,14 +23,31 @@ FLAGS = [
 
 def connect_salesforce(page: Page, base: str, sf_user: str, sf_password: str) -> None:
     page.goto(f"{base}/settings/integrations/")
-    if page.get_by_role("button", name="Connect").count():
-        page.get_by_role("button", name="Connect").click()
+    if page.get_by_role("button", name="Connect", exact=True).count():
+        page.get_by_role("button", name="Connect", exact=True).click()
         page.get_by_label("Username").fill(sf_user)
         page.get_by_label("Password").fill(sf_password)
         page.get_by_role("button", name="Log In").click()
         if page.get_by_role("button", name="Allow").count():
             page.get_by_role("button", name="Allow").click()
     page.get_by_text("Last sync: completed").wait_for(timeout=60_000)
+
+
+def show_a_salesforce_card(page: Page, base: str) -> None:
+    """Open conversations until one's customer is a Salesforce Contact; show its details panel."""
+    page.goto(f"{base}/")
+    links = [a.get_attribute("href") for a in page.locator("ul.conversations a").all()]
+    for href in links:
+        page.goto(f"{base}{href}")
+        if page.locator(".details-panel").is_hidden():
+            page.locator("[data-panel-toggle]").click()
+        card = page.locator('section[data-card="salesforce"]')
+        try:
+            card.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise SystemExit("No conversation shows a Salesforce card.")
 
 
 def main() -> None:
@@ -52,10 +69,7 @@ def main() -> None:
         page.get_by_role("button", name="Log in").click()
         connect_salesforce(page, args.base, args.sf_user, args.sf_password)
         page.screenshot(path=str(args.out / "settings-integrations.png"), full_page=True)
-        page.goto(f"{args.base}/")
-        page.get_by_role("link", name=re.compile(r"\.example")).first.click()
-        page.locator("[data-panel-toggle]").click()
-        page.locator('[data-card="salesforce"] .card').first.wait_for(timeout=15_000)
+        show_a_salesforce_card(page, args.base)
         page.screenshot(path=str(args.out / "conversation.png"))
         browser.close()
 
