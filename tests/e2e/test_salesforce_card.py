@@ -14,20 +14,14 @@ from pytest_django.live_server_helper import LiveServer
 from salesforce_emulator.testing import EmulatorServer
 from tests.e2e.helpers import log_in
 from tests.factories import make_contact, make_conversation, make_team
+from tests.integrations.salesforce.card_support import seed_customer
 from tests.integrations.salesforce.conftest import connect, make_org
-from tests.integrations.salesforce.test_card_support import seed_customer
 
 
 @pytest.fixture(autouse=True)
 def _patient_card() -> Iterator[None]:
     with override_settings(SALESFORCE_CARD_TIMEOUT=15):  # a busy machine must not hide the card
         yield
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as server:
-        yield server
 
 
 def test_agent_sees_the_salesforce_card_and_opens_the_contact_in_salesforce(

@@ -9,13 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from mailtrixy.integrations.models import AppCredentials, Connection
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce import oauth
+from mailtrixy.integrations.salesforce.card.cache import card_cache
 from salesforce_emulator.testing import ControlClient, EmulatorServer
 from tests.factories import Team
+from tests.integrations.salesforce.card_support import FakeClock
 
 BASE_URL = "http://testserver"
 CALLBACK = f"{BASE_URL}/oauth/salesforce/callback"
@@ -81,6 +84,21 @@ def make_org(emulator: EmulatorServer, **options: Any) -> SfOrg:
     username = f"ann-{uuid.uuid4().hex[:6]}@acme.example"
     emulator.control.create_user(org["org_id"], username, "pw-ann", first_name="Ann")
     return SfOrg(emulator, org["org_id"], key, secret, username, "pw-ann")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db: None) -> Iterator[None]:
+    """The database cache outlives transactions and ids are reused: start every test empty."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The card cache's clock, moved by hand (five minutes pass without waiting)."""
+    fake = FakeClock()
+    monkeypatch.setattr(card_cache, "clock", fake)
+    return fake
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -13,19 +12,13 @@ from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.card.model import CardOpportunity
 from salesforce_emulator.testing import EmulatorServer
 from tests.factories import Team, make_contact
-from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
-from tests.integrations.salesforce.test_card_support import (
+from tests.integrations.salesforce.card_support import (
     clear_cache,
     create,
     seed_customer,
     view_card,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db: None) -> Iterator[None]:
-    clear_cache()
-    yield
+from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
 
 
 def test_card_shows_account_title_lead_source_and_five_most_recent_opportunities(

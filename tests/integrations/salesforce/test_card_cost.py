@@ -5,38 +5,22 @@ from __future__ import annotations
 import base64
 import pickle
 import threading
-from collections.abc import Iterator
 
-import pytest
 from django.db import connection as db_connection
 from django.test import Client
 
 from mailtrixy.integrations.models import AppCredentials, Connection
 from mailtrixy.integrations.salesforce import connect as connect_flow
 from mailtrixy.integrations.salesforce.card import card_for
-from mailtrixy.integrations.salesforce.card.cache import card_cache
 from salesforce_emulator.testing import EmulatorServer
 from tests.factories import Team, make_contact
-from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
-from tests.integrations.salesforce.test_card_support import (
+from tests.integrations.salesforce.card_support import (
     FakeClock,
     clear_cache,
     seed_customer,
     view_card,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db: None) -> Iterator[None]:
-    clear_cache()
-    yield
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(card_cache, "clock", fake)
-    return fake
+from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
 
 
 def reconnect(team: Team, sf: SfOrg) -> None:

@@ -11,30 +11,16 @@ from django.urls import reverse
 
 from mailtrixy.integrations.models import Connection, ConnectionStatus
 from mailtrixy.integrations.salesforce.card import card_for
-from mailtrixy.integrations.salesforce.card.cache import FAILURE_TTL, card_cache
+from mailtrixy.integrations.salesforce.card.cache import FAILURE_TTL
 from tests.factories import Team, make_contact, make_conversation
-from tests.integrations.salesforce.conftest import SfOrg
-from tests.integrations.salesforce.test_card_support import (
+from tests.integrations.salesforce.card_support import (
     FakeClock,
-    clear_cache,
     seed_customer,
     view_card,
 )
+from tests.integrations.salesforce.conftest import SfOrg
 
 EMAIL = "jane@globex.example"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db: None) -> Iterator[None]:
-    clear_cache()
-    yield
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(card_cache, "clock", fake)
-    return fake
 
 
 @pytest.fixture

@@ -6,14 +6,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from mailtrixy.inbox.models import Contact
-from tests.integrations.salesforce.conftest import SfOrg
+
+if TYPE_CHECKING:  # the conftest imports this module
+    from tests.integrations.salesforce.conftest import SfOrg
 
 STAGES = ["Closed Won", "Closed Lost", "Prospecting", "Negotiation/Review", "Closed Won"]
 
