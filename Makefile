@@ -4,6 +4,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
+# What ruff reads: the sources, the tests, and the benchmarks once they exist.
+LINTED := src tests $(wildcard bench) $(wildcard scripts)
+
 .PHONY: install demo test test-fast check format chromium node-deps bench bench-large clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -26,13 +29,13 @@ test-fast: install
 	$(BIN)/pytest -m "not e2e"
 
 check: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 chromium:
 	@scripts/ensure-chromium
