@@ -15,4 +15,5 @@ urlpatterns = [
     path("deals/new/", views.deal_edit, name="deal_new"),
     path("deals/<int:pk>/edit/", views.deal_edit, name="deal_edit"),
     path("deals/<int:pk>/delete/", views.deal_delete, name="deal_delete"),
+    path("<slug:kind>s/<int:pk>/restore/", views.restore, name="restore"),
 ]

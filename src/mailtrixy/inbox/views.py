@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mailtrixy.accounts.permissions import member_required
 from mailtrixy.accounts.scoping import current_member, current_workspace, get_scoped_or_404, scoped
@@ -50,11 +51,13 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def contacts(request: HttpRequest) -> HttpResponse:
-    rows = scoped(request, Contact)
+    archived = request.GET.get("archived") == "1"
+    rows = scoped(request, Contact).filter(archived_at__isnull=not archived)
     query = request.GET.get("q", "").strip()
     if query:
         rows = rows.filter(email__icontains=query) | rows.filter(last_name__icontains=query)
-    return render(request, "inbox/contacts.html", {"contacts": rows[:500], "q": query})
+    context = {"contacts": rows[:500], "q": query, "archived": archived}
+    return render(request, "inbox/contacts.html", context)
 
 
 @member_required
@@ -81,8 +84,29 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @member_required
 def deals(request: HttpRequest) -> HttpResponse:
-    rows = scoped(request, Deal).select_related("stage", "contact", "owner__user")
-    return render(request, "inbox/deals.html", {"deals": rows})
+    archived = request.GET.get("archived") == "1"
+    rows = scoped(request, Deal).filter(archived_at__isnull=not archived)
+    rows = rows.select_related("stage", "contact", "owner__user")
+    return render(request, "inbox/deals.html", {"deals": rows, "archived": archived})
+
+
+@require_POST
+@member_required
+def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Bring back an archived contact or deal (integrations decide what that means for them)."""
+    record: Contact | Deal
+    if kind == "contact":
+        record = get_scoped_or_404(request, Contact, pk=pk)
+    elif kind == "deal":
+        record = get_scoped_or_404(request, Deal, pk=pk)
+    else:
+        raise Http404("Nothing of that kind can be restored.")
+    record.archived_at, record.archived_reason = None, ""
+    record.save(update_fields=["archived_at", "archived_reason", "updated_at"])
+    messages.success(request, f"Restored {record}.")
+    if isinstance(record, Contact):
+        return redirect("inbox:contact", pk=record.pk)
+    return redirect("inbox:deals")
 
 
 @member_required

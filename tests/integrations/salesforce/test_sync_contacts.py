@@ -148,3 +148,25 @@ def test_contact_gone_from_salesforce_is_archived_by_full_reconcile(
     sync(connected)
     link.contact.refresh_from_db()
     assert link.contact.archived_at is not None
+
+
+def test_contact_restored_in_mailtrixy_is_kept_unlinked(
+    connected: Connection, sf_org: SfOrg, team: Team, agent_client: object
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    sf_id = create_contact(sf_org, LastName="Lee", Email="ann@globex.example")
+    sync(connected)
+    sf_org.rest("DELETE", f"sobjects/Contact/{sf_id}")
+    sync(connected)
+    contact = Contact.objects.get(salesforce__salesforce_id=sf_id)
+    client: Client = agent_client  # type: ignore[assignment]
+    page = client.get(reverse("inbox:contacts"), {"archived": "1"}).content.decode()
+    assert "ann@globex.example" in page
+    client.post(reverse("inbox:restore", args=["contact", contact.pk]))
+    sync(connected)
+    contact.refresh_from_db()
+    assert contact.archived_at is None
+    assert not ContactLink.objects.filter(contact=contact).exists()
+    assert "ann@globex.example" in client.get(reverse("inbox:contacts")).content.decode()

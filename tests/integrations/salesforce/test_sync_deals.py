@@ -183,3 +183,25 @@ def test_per_record_lock_errors_are_kept_and_retried_while_the_rest_goes_through
     sync(connected)
     assert not SyncIssue.objects.filter(workspace=team.workspace).exists()
     assert len(sf_opportunities(sf_org)) == 40
+
+
+def test_deal_restored_in_mailtrixy_after_salesforce_deleted_it_becomes_a_new_opportunity(
+    connected: Connection, sf_org: SfOrg, team: Team, agent_client: object
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    deal = make_deal(team)
+    sync(connected)
+    old = DealLink.objects.get(deal=deal).salesforce_id
+    sf_org.rest("DELETE", f"sobjects/Opportunity/{old}")
+    sync(connected)
+    deal.refresh_from_db()
+    assert deal.archived_at is not None
+    client: Client = agent_client  # type: ignore[assignment]
+    client.post(reverse("inbox:restore", args=["deal", deal.pk]))
+    sync(connected)
+    new = DealLink.objects.get(deal=deal).salesforce_id
+    assert new and new != old
+    assert set(sf_opportunities(sf_org)) == {new}
+    assert not sync(connected).get("deals_created")

@@ -89,6 +89,7 @@ class SyncEngine:
         if deals.full:
             self._sweep_deals(deals.mark)
             deals.finish_full()
+        self._restored_in_mailtrixy()
         self._push(client, issues, meta, stages)
         self.stats.add("issues", issues.count)
         self.stats.add("api_calls", client.calls)
@@ -161,6 +162,26 @@ class SyncEngine:
             )
             gone.update(deleted_in_salesforce=True)
             self.stats.add("deals_archived", len(deal_ids))
+
+    def _restored_in_mailtrixy(self) -> None:
+        """Records a person restored in MailTrixy after Salesforce deleted their twin.
+
+        A contact is kept as a MailTrixy contact, no longer linked; a deal becomes a new
+        Opportunity (the old one stays in Salesforce's recycle bin).
+        """
+        ContactLink.objects.filter(
+            workspace_id=self.workspace_id,
+            deleted_in_salesforce=True,
+            contact__archived_at__isnull=True,
+        ).delete()
+        for link in DealLink.objects.filter(
+            workspace_id=self.workspace_id,
+            deleted_in_salesforce=True,
+            deal__isnull=False,
+            deal__archived_at__isnull=True,
+        ):
+            link.delete()  # the push links the deal afresh, with a new external key
+            self.stats.add("deals_restored")
 
     # -- push ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ LABELS = {
     "deals_updated": "deal{s} updated from Salesforce",
     "deals_deleted": "opportunit{ies} deleted",
     "deals_archived": "deal{s} archived",
+    "deals_restored": "deal{s} restored in MailTrixy",
     "conflicts": "conflict{s}",
     "issues": "record{s} not synced",
 }
