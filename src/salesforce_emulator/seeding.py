@@ -1,11 +1,11 @@
-"""Filling an org with data through the store engineer's seeder (`seed.py`), when asked to."""
+"""Filling an org with data through the seeder (`seed.py`), when the control API or CLI asks."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from salesforce_emulator.registry import OrgHandle
+from salesforce_emulator.seed import seed_demo_org, seed_org
 
 
 def seed(
@@ -13,28 +13,10 @@ def seed(
 ) -> dict[str, Any]:
     """Demo data and/or `contacts` generated contacts; what was done."""
     done: dict[str, Any] = {}
-    if not demo and contacts <= 0:
-        return done
-    try:
-        seeder: Any = importlib.import_module("salesforce_emulator.seed")
-    except ImportError:
-        seeder = None
-    if demo and seeder is not None:
-        seeder.seed_demo_org(handle.org)
+    if demo:
+        seed_demo_org(handle.org)
         done["demo"] = True
     if contacts > 0:
-        if seeder is not None and hasattr(seeder, "seed_org"):
-            seeder.seed_org(handle.org, contacts=contacts, seed=seed_value)
-        else:
-            _plain_contacts(handle, contacts)
+        seed_org(handle.org, contacts=contacts, seed=seed_value)
         done["contacts"] = contacts
     return done
-
-
-def _plain_contacts(handle: OrgHandle, count: int) -> None:
-    """Numbered contacts, for when the Faker seeder is not available."""
-    with handle.org.transaction():
-        for n in range(count):
-            handle.org.insert(
-                "Contact", {"LastName": f"Contact {n:06d}", "Email": f"contact{n:06d}@example.com"}
-            )
