@@ -91,3 +91,25 @@ def test_every_call_records_the_api_usage(connected: Connection, sf_org: SfOrg) 
     connected.refresh_from_db()
     assert connected.api_limit == 15000
     assert connected.api_usage is not None and connected.api_usage >= 1
+
+
+def test_reads_are_retried_after_a_503_but_writes_are_not(
+    connected: Connection, sf_org: SfOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailtrixy.integrations.salesforce import client as client_module
+    from mailtrixy.integrations.salesforce.errors import SalesforceUnavailable
+
+    monkeypatch.setattr(client_module.time, "sleep", lambda _: None)  # the backoff, skipped
+
+    sf_org.control.set_faults(sf_org.org_id, error_503_rate=0.5, seed=2)
+    client = SalesforceClient(connected)
+    client.retries = 10  # so that the test does not depend on luck
+    for _ in range(5):
+        assert client.query(QUERY)["done"] is True  # each read survives its 503s
+    assert sf_org.counters()["faults"].get("error_503", 0) > 0
+    sf_org.control.set_faults(sf_org.org_id, error_503_rate=1.0)
+    body = {"allOrNone": False, "records": [{"attributes": {"type": "Contact"}, "LastName": "X"}]}
+    before = sf_org.counters()["faults"].get("error_503", 0)
+    with pytest.raises(SalesforceUnavailable):
+        client.request("POST", "composite/sobjects", json=body)
+    assert sf_org.counters()["faults"].get("error_503", 0) == before + 1  # sent once

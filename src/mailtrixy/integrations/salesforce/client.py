@@ -58,8 +58,14 @@ class SalesforceClient:
             return f"{self.instance_url}{path}"
         return f"{self.instance_url}/services/data/v{self.version}/{path.lstrip('/')}"
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send with auth; refresh once on an expired session; retry only what is safe."""
+    def request(
+        self, method: str, path: str, *, reads_only: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        """Send with auth; refresh once on an expired session; retry only what is safe.
+
+        `reads_only` marks a POST that changes nothing (a Composite of queries), so that, like a
+        GET, it is retried after a transport failure or a 5xx.
+        """
         attempt = 0
         refreshed = False
         while True:
@@ -71,17 +77,19 @@ class SalesforceClient:
                 self.access_token = refresh_access_token(self.connection_id, self.access_token)
                 refreshed = True
             except (SalesforceUnavailable, ApiError) as error:
-                if not self._may_retry(method, error, attempt):
+                if not self._may_retry(method, error, attempt, reads_only):
                     raise
                 attempt += 1
                 time.sleep(min(0.2 * 2**attempt, 2.0))
 
-    def _may_retry(self, method: str, error: SalesforceError, attempt: int) -> bool:
+    def _may_retry(
+        self, method: str, error: SalesforceError, attempt: int, reads_only: bool
+    ) -> bool:
         if attempt >= self.retries:
             return False
         if error.error_code in RETRYABLE_CODES:
             return True
-        is_read = method.upper() in READ_METHODS
+        is_read = reads_only or method.upper() in READ_METHODS
         return is_read and isinstance(error, SalesforceUnavailable)
 
     def _send_once(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -130,10 +138,11 @@ class SalesforceClient:
     def composite(
         self, subrequests: list[dict[str, Any]], *, all_or_none: bool = False
     ) -> list[dict[str, Any]]:
+        """One Composite call (one API request for up to 25 subrequests)."""
         body = {"allOrNone": all_or_none, "compositeRequest": subrequests}
-        result: list[dict[str, Any]] = self.request("POST", "composite", json=body).json()[
-            "compositeResponse"
-        ]
+        reads_only = all(sub["method"] == "GET" for sub in subrequests)
+        response = self.request("POST", "composite", json=body, reads_only=reads_only)
+        result: list[dict[str, Any]] = response.json()["compositeResponse"]
         return result
 
     def service_path(self, resource: str) -> str:
