@@ -170,3 +170,31 @@ def test_contact_restored_in_mailtrixy_is_kept_unlinked(
     assert contact.archived_at is None
     assert not ContactLink.objects.filter(contact=contact).exists()
     assert "ann@globex.example" in client.get(reverse("inbox:contacts")).content.decode()
+
+
+def test_a_change_salesforce_refuses_is_kept_with_its_error_while_others_go_through(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    refused = create_contact(sf_org, LastName="Lee", Email="ann@globex.example")
+    fine = create_contact(sf_org, LastName="Kim", Email="bo@globex.example")
+    sync(connected)
+    ann = Contact.objects.get(salesforce__salesforce_id=refused)
+    ann.last_name = ""  # Salesforce requires LastName
+    ann.first_name = "Ann"
+    ann.save()
+    bo = Contact.objects.get(salesforce__salesforce_id=fine)
+    bo.title = "CFO"
+    bo.save()
+    stats = sync(connected)
+    assert stats["contacts_pushed"] == 1 and stats["issues"] == 1
+    issue = SyncIssue.objects.get(workspace=team.workspace, salesforce_id=refused)
+    assert issue.error_code == "REQUIRED_FIELD_MISSING" and "LastName" in issue.message
+    assert sf_contacts(sf_org)[fine]["Title"] == "CFO"
+    ann.refresh_from_db()
+    assert ann.last_name == "" and ann.first_name == "Ann"  # kept in MailTrixy, not overwritten
+    ann.last_name = "Lee-Smith"
+    ann.save()
+    SyncIssue.objects.update(retry_after=None)
+    sync(connected)
+    assert not SyncIssue.objects.filter(workspace=team.workspace).exists()
+    assert sf_contacts(sf_org)[refused]["LastName"] == "Lee-Smith"
