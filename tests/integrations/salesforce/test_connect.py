@@ -171,3 +171,33 @@ def test_tokens_and_secret_are_encrypted_at_rest(connected: Connection, team: Te
     assert creds.client_secret not in raw_secret
     assert creds.client_secret not in repr(creds)
     assert connected.access_token not in repr(connected)
+
+
+def test_a_wrong_pkce_verifier_fails_the_exchange(
+    agent_client: Client, team: Team, sf_org: SfOrg
+) -> None:
+    save_app(team, sf_org)
+    back = authorize(start_connect(agent_client), sf_org.username, sf_org.password)
+    session = agent_client.session
+    states = session[oauth.SESSION_KEY]
+    for entry in states.values():
+        entry["verifier"] = "x" * 64  # not the one whose challenge Salesforce saw
+    session[oauth.SESSION_KEY] = states
+    session.save()
+    response = agent_client.get(callback_path(back))
+    assert response.status_code == 400
+    assert b"Salesforce was not connected" in response.content
+    assert not Connection.objects.exists()
+
+
+def test_a_member_of_another_workspace_cannot_see_or_use_the_connection(
+    connected: Connection, other_team: Team
+) -> None:
+    outsider = Client()
+    outsider.force_login(other_team.agent.user)
+    page = outsider.get(reverse("integrations:member_settings")).content.decode()
+    assert connected.external_username not in page and "Connected as" not in page
+    outsider.post(reverse("salesforce:sync_now"))
+    outsider.post(reverse("salesforce:disconnect"))
+    assert Connection.objects.filter(pk=connected.pk).exists()
+    assert not SyncRun.objects.filter(workspace=connected.workspace).exists()
