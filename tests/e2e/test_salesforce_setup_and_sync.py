@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -34,6 +36,13 @@ def worker(transactional_db: None) -> Iterator[None]:
     jobs.stop_in_process_worker()
 
 
+def snapshot(page: Page, name: str) -> None:
+    """With DOC_SCREENSHOTS=docs/images, the walk-through also refreshes the admin guide's images."""
+    folder = os.environ.get("DOC_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 def log_in_to_emulator(page: Page, sf: SfOrg) -> None:
     page.get_by_label("Username").fill(sf.username)
     page.get_by_label("Password").fill(sf.password)
@@ -59,6 +68,7 @@ def test_admin_sets_up_member_connects_then_disconnects(
     page.get_by_label("Consumer Secret").fill(sf.secret)
     page.get_by_role("radio", name="My Domain URL").check()
     page.get_by_role("textbox", name="My Domain URL").fill(sf.url)
+    snapshot(page, "admin-setup")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved the Salesforce Connected App settings.")).to_be_visible()
     expect(page.get_by_text("A secret is saved (it is never shown)")).to_be_visible()
@@ -69,10 +79,13 @@ def test_admin_sets_up_member_connects_then_disconnects(
     page.goto(f"{site}/settings/integrations/")
     page.get_by_role("button", name="Connect").click()
     expect(page).to_have_url(re.compile(re.escape(sf.url) + "/services/oauth2/authorize"))
+    snapshot(page, "salesforce-login")
     log_in_to_emulator(page, sf)
+    snapshot(page, "salesforce-allow")
     page.get_by_role("button", name="Allow").click()
     expect(page).to_have_url(f"{site}/settings/integrations/")
     expect(page.get_by_text(f"Connected as {sf.username}")).to_be_visible()
+    snapshot(page, "connected")
     expect(page.get_by_text(sf.org_id)).to_be_visible()
     refresh_token = Connection.objects.get(workspace=team.workspace).refresh_token
 
