@@ -37,7 +37,7 @@ def worker(transactional_db: None) -> Iterator[None]:
 
 
 def snapshot(page: Page, name: str) -> None:
-    """With DOC_SCREENSHOTS=docs/images, the walk-through also refreshes the admin guide's images."""
+    """With DOC_SCREENSHOTS=docs/images the walk-through refreshes the admin guide's images."""
     folder = os.environ.get("DOC_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
