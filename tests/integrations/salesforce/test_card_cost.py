@@ -6,6 +6,8 @@ import base64
 import pickle
 import threading
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection as db_connection
 from django.test import Client
 
@@ -177,12 +179,24 @@ def test_cache_holds_no_token_in_keys_or_values(
     contact = make_contact(team.workspace, "jane@globex.example")
     assert card_for(contact) is not None
 
-    with db_connection.cursor() as cursor:  # every entry, as the database cache stores it
-        cursor.execute("SELECT cache_key, value FROM mailtrixy_cache")
-        rows = [(key, pickle.loads(base64.b64decode(value))) for key, value in cursor.fetchall()]
+    rows = stored_cache_entries()
     assert any(":salesforce:card:" in key for key, _ in rows)
     stored = repr(rows)
     assert "Globex Corporation" in stored  # decoded: a token would show here
     connected.refresh_from_db()
     assert connected.access_token not in stored
     assert connected.refresh_token not in stored
+
+
+def stored_cache_entries() -> list[tuple[str, object]]:
+    """Every cache entry as the backend stores it: Redis (REDIS_URL set) or the database table."""
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        backend = cache._cache  # type: ignore[attr-defined]
+        client = backend.get_client()
+        return [
+            (key.decode(), backend._serializer.loads(client.get(key)))  # pickle, or a plain int
+            for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*")
+        ]
+    with db_connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM mailtrixy_cache")
+        return [(key, pickle.loads(base64.b64decode(value))) for key, value in cursor.fetchall()]
