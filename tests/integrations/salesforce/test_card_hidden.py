@@ -117,7 +117,7 @@ def test_card_hidden_quickly_when_salesforce_is_slower_than_the_time_limit(
     elapsed = time.monotonic() - started
 
     assert html == ""
-    assert elapsed < 2.0
+    assert elapsed < 5.0  # far from the 10 s Salesforce takes (margin for a loaded machine)
 
 
 @override_settings(SALESFORCE_CARD_TIMEOUT=0.5)
@@ -137,8 +137,9 @@ def test_ten_second_salesforce_delay_page_renders_at_once_and_card_is_absent(
     card_seconds = time.monotonic() - started
 
     assert page.status_code == 200
-    assert page_seconds < 2.0  # it never waits on Salesforce (10 s here)
-    assert card_seconds < 2.0  # the card gives up at its time limit
+    # Neither waits for Salesforce's 10 s (the margin is for a loaded machine).
+    assert page_seconds < 5.0
+    assert card_seconds < 5.0
     assert 'data-card="salesforce"' in page.content.decode()  # the slot, loaded afterwards
     assert card_html == ""
 

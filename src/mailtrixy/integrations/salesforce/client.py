@@ -150,6 +150,20 @@ class SalesforceClient:
         return f"/services/data/v{self.version}/{resource.lstrip('/')}"
 
 
+def subresponse_body(answer: dict[str, Any]) -> Any:
+    """A Composite subresponse's body, or its error as an ApiError (Composite itself says 200)."""
+    status = int(answer.get("httpStatusCode", 500))
+    body = answer.get("body")
+    if status < 400:
+        return body
+    item = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
+    raise ApiError(
+        str(item.get("message", "")) or f"Subrequest {answer.get('referenceId')} failed.",
+        error_code=str(item.get("errorCode", "")),
+        status=status,
+    )
+
+
 def raise_for_response(response: httpx.Response) -> None:
     """Turn a failed answer into the error hierarchy, branching on errorCode only."""
     status = response.status_code

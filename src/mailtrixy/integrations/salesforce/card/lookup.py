@@ -22,8 +22,7 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from mailtrixy.integrations.salesforce.card.model import CardOpportunity, OrgFacts, SalesforceCard
-from mailtrixy.integrations.salesforce.client import SalesforceClient
-from mailtrixy.integrations.salesforce.errors import ApiError
+from mailtrixy.integrations.salesforce.client import SalesforceClient, subresponse_body
 from mailtrixy.integrations.salesforce.soql import quote
 
 OPPORTUNITY_LIMIT = 5
@@ -74,7 +73,7 @@ def lookup(
         subrequests += _facts_subrequests(client, org_id)
     answers = {a["referenceId"]: a for a in client.composite(subrequests)}
     learned = facts or _facts(answers)
-    row = _matching_contact(_ok_body(answers[CONTACT_REF]), email)
+    row = _matching_contact(subresponse_body(answers[CONTACT_REF]), email)
     if row is None:
         return LookupResult(None, learned)
     account_id = str(row.get("AccountId") or "")
@@ -84,7 +83,7 @@ def lookup(
             "records"
         ]
     elif account_id:
-        opportunities = _ok_body(answers[OPPORTUNITIES_REF])["records"]
+        opportunities = subresponse_body(answers[OPPORTUNITIES_REF])["records"]
     return LookupResult(_card(row, account_id, opportunities, learned), learned)
 
 
@@ -131,25 +130,11 @@ def _facts_subrequests(client: SalesforceClient, org_id: str) -> list[dict[str, 
 
 def _facts(answers: dict[str, dict[str, Any]]) -> OrgFacts:
     """Multi-currency orgs have an Opportunity.CurrencyIsoCode field; the org has a default."""
-    fields = {f.get("name") for f in _ok_body(answers["describe"]).get("fields", [])}
+    fields = {f.get("name") for f in subresponse_body(answers["describe"]).get("fields", [])}
     default = ""
     if "org" in answers:
-        default = str(_ok_body(answers["org"]).get("DefaultCurrencyIsoCode") or "")
+        default = str(subresponse_body(answers["org"]).get("DefaultCurrencyIsoCode") or "")
     return OrgFacts(multi_currency="CurrencyIsoCode" in fields, default_currency=default)
-
-
-def _ok_body(answer: dict[str, Any]) -> Any:
-    """A subresponse's body, or the subrequest's error as an ApiError (Composite answers 200)."""
-    status = int(answer.get("httpStatusCode", 500))
-    body = answer.get("body")
-    if status < 400:
-        return body
-    item = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
-    raise ApiError(
-        str(item.get("message", "")) or f"Subrequest {answer.get('referenceId')} failed.",
-        error_code=str(item.get("errorCode", "")),
-        status=status,
-    )
 
 
 def _matching_contact(body: dict[str, Any], email: str) -> dict[str, Any] | None:

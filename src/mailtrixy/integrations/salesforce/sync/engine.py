@@ -19,7 +19,7 @@ from django.utils import timezone
 from mailtrixy.inbox.models import Contact, Deal
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce import connection as connections
-from mailtrixy.integrations.salesforce.client import SalesforceClient
+from mailtrixy.integrations.salesforce.client import SalesforceClient, subresponse_body
 from mailtrixy.integrations.salesforce.errors import ApiLimitExceeded
 from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
 from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
@@ -125,7 +125,7 @@ class SyncEngine:
         ]
         answers = client.composite(subrequests)
         for plan, applier, answer in zip(plans, appliers, answers, strict=True):
-            page = metadata._ok_body(answer)
+            page = subresponse_body(answer)
             while True:
                 applier.apply_page(page["records"])
                 plan.advance(page["records"])

@@ -8,9 +8,8 @@ from typing import Any
 from django.core.cache import cache
 
 from mailtrixy.integrations.models import Connection
-from mailtrixy.integrations.salesforce.client import SalesforceClient
+from mailtrixy.integrations.salesforce.client import SalesforceClient, subresponse_body
 from mailtrixy.integrations.salesforce.connection import workspace_generation
-from mailtrixy.integrations.salesforce.errors import ApiError
 
 EXTERNAL_ID_FIELD = "MailTrixy_Deal_Id__c"
 CACHE_SECONDS = 3600
@@ -89,7 +88,7 @@ def fetch(client: SalesforceClient) -> OrgMetadata:
             },
         ]
     )
-    bodies = {a["referenceId"]: _ok_body(a) for a in answers}
+    bodies = {a["referenceId"]: subresponse_body(a) for a in answers}
     fields = {f["name"]: f for f in bodies["describe"]["fields"]}
     currency_field = fields.get("CurrencyIsoCode")
     currencies = tuple(
@@ -110,18 +109,6 @@ def _q(soql: str) -> str:
     from urllib.parse import quote
 
     return quote(soql, safe="")
-
-
-def _ok_body(answer: dict[str, Any]) -> Any:
-    if answer["httpStatusCode"] >= 400:
-        body = answer.get("body") or [{}]
-        item = body[0] if isinstance(body, list) and body else {}
-        raise ApiError(
-            str(item.get("message", "")),
-            error_code=str(item.get("errorCode", "")),
-            status=answer["httpStatusCode"],
-        )
-    return answer["body"]
 
 
 def _stage(row: dict[str, Any]) -> OrgStage:
