@@ -1,4 +1,5 @@
-"""The `mailtrixy` command: demo, serve, worker, emulator, and Django's management commands."""
+"""The `mailtrixy` command: demo, serve, worker, emulator, the operator commands (sync,
+connections, check, rotate-keys), and Django's management commands."""
 
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ def _demo_app_keys(data_dir: Path) -> dict[str, str]:
 
 def demo(args: argparse.Namespace) -> None:
     os.environ.setdefault("JOBS_IN_PROCESS", "true")
+    os.environ.setdefault("LOG_FORMAT", "plain")  # a person reads the demo's terminal
     os.environ.setdefault("MAILTRIXY_BASE_URL", f"http://127.0.0.1:{args.port}")
     if not args.no_emulator:
         os.environ.setdefault("SALESFORCE_EMULATOR_URL", f"http://127.0.0.1:{args.emulator_port}")
@@ -179,6 +181,29 @@ def manage_command(rest: Sequence[str]) -> None:
     execute_from_command_line(["mailtrixy manage", *rest])
 
 
+def operator_command(args: argparse.Namespace) -> int:
+    """sync, connections, check, rotate-keys: see mailtrixy/ops/."""
+    _setup_django()
+    if args.command == "sync":
+        from mailtrixy.ops.sync_now import sync_workspace
+
+        return sync_workspace(args.workspace, sys.stdout)
+    if args.command == "connections":
+        from mailtrixy.ops.connections import print_connections
+
+        return print_connections(sys.stdout, as_json=args.json)
+    if args.command == "check":
+        from mailtrixy.ops.check import check_command
+
+        return check_command(sys.stdout)
+    from mailtrixy.ops.rotate_keys import rotate_command
+
+    return rotate_command(sys.stdout)
+
+
+OPERATOR_COMMANDS = {"sync", "connections", "check", "rotate-keys"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mailtrixy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("emulator", help="run the Salesforce emulator (arguments pass through)")
     sub.add_parser("manage", help="run a Django management command (arguments pass through)")
     sub.add_parser("migrate", help="apply database migrations and create the cache table")
+    p = sub.add_parser("sync", help="sync one workspace now, printing progress")
+    p.add_argument("--workspace", required=True, help="the workspace's id or exact name")
+    p = sub.add_parser("connections", help="every connection's status, needs-reconnect first")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    sub.add_parser("check", help="report configuration problems in plain words")
+    sub.add_parser("rotate-keys", help="re-encrypt saved secrets with the newest encryption key")
     return parser
 
 
@@ -213,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "migrate":
         _setup_django()
         prepare_database()
+    elif args.command in OPERATOR_COMMANDS:
+        sys.exit(operator_command(args))
 
 
 if __name__ == "__main__":

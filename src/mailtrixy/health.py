@@ -1,7 +1,105 @@
-"""Liveness: the process answers. (Readiness of database, cache and queue comes with operations.)"""
+"""Liveness, readiness and metrics endpoints for load balancers, orchestrators and Prometheus.
 
-from django.http import HttpRequest, JsonResponse
+- `/healthz`: the process answers (no dependency checked: a restart would not fix them).
+- `/readyz`: the database, the cache and the job queue answer; 503 naming the failed one
+  otherwise, so a load balancer stops sending traffic. Failures are named by kind only: an
+  error's text can carry a host or a user name, which a public endpoint does not show.
+- `/metrics`: Prometheus' text format, only for loopback callers without proxy headers or for
+  callers that present `Authorization: Bearer $METRICS_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+
+log = logging.getLogger(__name__)
+
+LOOPBACK = {"127.0.0.1", "::1"}
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("the cache did not return what was stored")
+    cache.delete(key)
+
+
+def check_queue() -> None:
+    from mailtrixy import jobs
+
+    jobs.queue_depth()
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "queue": check_queue,
+}
+
+
+def readiness() -> dict[str, str]:
+    """Each dependency's state: "ok" or "failed (<kind of error>)"."""
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as error:
+            log.warning("Readiness check %s failed: %s", name, type(error).__name__)
+            results[name] = f"failed ({type(error).__name__})"
+    return results
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    checks = readiness()
+    ready = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def metrics_allowed(request: HttpRequest) -> bool:
+    token: str = settings.METRICS_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "")
+        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return True
+    proxied = any(request.META.get(header) for header in PROXY_HEADERS)
+    return request.META.get("REMOTE_ADDR") in LOOPBACK and not proxied
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    if not metrics_allowed(request):
+        return HttpResponse(
+            "Metrics are served to loopback or with the METRICS_TOKEN bearer token.\n",
+            status=403,
+            content_type="text/plain",
+        )
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from mailtrixy.metrics import exposition
+
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

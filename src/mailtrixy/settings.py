@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mailtrixy.accounts.middleware.WorkspaceMiddleware",
+    "mailtrixy.observability.middleware.LogContextMiddleware",
 ]
 
 ROOT_URLCONF = "mailtrixy.urls"
@@ -134,6 +135,18 @@ else:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mailtrixy"),
         }
     }
+
+# Shared metric counters (mailtrixy/metrics.py): Redis when there is one, else this process only.
+CACHES["metrics"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mailtrixy"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "metrics"}
+)
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Jobs: see mailtrixy/jobs.py. JOBS_URL picks the queue: sqlite:///path (default),
 # redis://host:port/db, or postgresql://... (PostgresHuey).
@@ -198,13 +211,30 @@ SALESFORCE_EMULATOR_URL = env_str("SALESFORCE_EMULATOR_URL", "").rstrip("/")
 SALESFORCE_CARD_TTL = env_int("SALESFORCE_CARD_TTL", 300)
 SALESFORCE_CARD_TIMEOUT = float(env_str("SALESFORCE_CARD_TIMEOUT", "4"))
 SALESFORCE_SYNC_INTERVAL = env_int("SALESFORCE_SYNC_INTERVAL", 300)
+SALESFORCE_SYNC_LEASE_SECONDS = env_int("SALESFORCE_SYNC_LEASE_SECONDS", 120)
 SALESFORCE_FULL_RECONCILE_DAYS = env_int("SALESFORCE_FULL_RECONCILE_DAYS", 7)
 
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ValueError(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "mailtrixy.observability.logs.ContextFilter"},
+        "redact": {"()": "mailtrixy.observability.logs.RedactingFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "mailtrixy.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # httpx logs every URL at INFO; URLs can carry OAuth codes, so keep it quiet.
     "loggers": {

@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("mailtrixy.inbox.urls")),
     path("", include("mailtrixy.integrations.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     *provider_urlpatterns(),
 ]

@@ -17,6 +17,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from mailtrixy import metrics
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce import http
 from mailtrixy.integrations.salesforce.errors import (
@@ -99,11 +100,12 @@ class SalesforceClient:
             **kwargs.pop("headers", {}),
         }
         self.calls += 1
-        response = http.send(
-            method, self.url(path), headers=headers, timeout=self.timeout, **kwargs
-        )
-        self._record_usage(response)
-        raise_for_response(response)
+        with metrics.counting_api_call(path):  # issue 7: calls by kind and outcome
+            response = http.send(
+                method, self.url(path), headers=headers, timeout=self.timeout, **kwargs
+            )
+            self._record_usage(response)
+            raise_for_response(response)
         return response
 
     def _record_usage(self, response: httpx.Response) -> None:

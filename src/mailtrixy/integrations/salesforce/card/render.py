@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from mailtrixy import metrics
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce import connection as connections
@@ -55,9 +56,16 @@ def card_for(contact: Contact) -> ShownCard | None:
         return None
     generation = card_cache.generation(contact.workspace_id)
     key = card_cache.card_key(contact.workspace_id, generation, email)
+    fetched: list[bool] = []  # issue 7 metrics: did this view ask Salesforce (a cache miss)?
+
+    def fetch_once() -> SalesforceCard | None:
+        fetched.append(True)
+        return fetch(connection, email, generation)
+
     try:
-        entry = card_cache.get_or_fetch(key, lambda: fetch(connection, email, generation))
+        entry = card_cache.get_or_fetch(key, fetch_once)
     except SalesforceError as error:
+        metrics.record_card_lookup("failed")
         log.warning(
             "Salesforce card hidden for workspace %s: %s (%s)",
             contact.workspace_id,
@@ -65,6 +73,7 @@ def card_for(contact: Contact) -> ShownCard | None:
             error.error_code or error.status,
         )
         return None
+    metrics.record_card_lookup("miss" if fetched else "hit")
     if entry is None or entry.failed or entry.card is None:
         return None
     return ShownCard(entry.card, record_url(connection, entry.card.contact_id))

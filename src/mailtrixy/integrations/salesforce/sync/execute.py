@@ -17,6 +17,7 @@ from mailtrixy.integrations.salesforce.errors import (
 )
 from mailtrixy.integrations.salesforce.sync import runs
 from mailtrixy.integrations.salesforce.sync.engine import BUDGET_GUARD, SyncEngine
+from mailtrixy.observability.context import log_context
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ def execute(run_id: int, owner: str, start_next: Callable[[int], object]) -> Non
     if run is None:
         return  # another worker holds it, or another run of the workspace is running
     try:
-        _run(run)
+        with log_context(workspace_id=run.workspace_id, run_id=run.pk):
+            _run(run)
     finally:
         waiting = runs.queued_run(run.workspace_id)
         if waiting is not None:
@@ -50,7 +52,8 @@ def _run(run: SyncRun) -> None:
         return
     engine = SyncEngine(connection, heartbeat=lambda progress: _renew_or_stop(run, progress))
     try:
-        run.stats = engine.run()
+        with log_context(connection_id=connection.pk):
+            run.stats = engine.run()
     except LeaseLost:
         log.warning("Sync run %s was taken over by another worker; stopping here.", run.pk)
         return

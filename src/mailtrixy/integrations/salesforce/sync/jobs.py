@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
+from django.core.cache import cache
 from django.db import transaction
 
 from mailtrixy import jobs
@@ -13,6 +15,9 @@ from mailtrixy.integrations.salesforce.sync import runs, schedule
 from mailtrixy.integrations.salesforce.sync.execute import execute
 
 log = logging.getLogger(__name__)
+
+ROUND_LOCK = "salesforce:schedule-round:lock"
+ROUND_LOCK_SECONDS = 50
 
 
 def enqueue_sync(workspace_id: int, reason: str, member: Member | None = None) -> SyncRun:
@@ -32,6 +37,20 @@ def run_sync(run_id: int) -> None:
 
 @jobs.periodic_job(jobs.crontab(minute="*"))
 def schedule_round() -> None:
-    """Every minute: queue the syncs that are due, and resume runs whose worker died."""
-    for run_id in schedule.due_runs():
-        run_sync(run_id)
+    """Every minute: queue the syncs that are due, and resume runs whose worker died.
+
+    Every worker's scheduler enqueues this round; one runs at a time (a lock in the shared cache
+    that expires), since two rounds reading at once could both queue one workspace.
+    """
+    token = uuid.uuid4().hex
+    if not cache.add(ROUND_LOCK, token, timeout=ROUND_LOCK_SECONDS):
+        log.info("Another worker is running the schedule round; skipping this one.")
+        return
+    try:
+        due = schedule.due_runs()
+        for run_id in due:
+            run_sync(run_id)
+        log.info("Schedule round started %d sync runs.", len(due), extra={"runs_started": len(due)})
+    finally:
+        if cache.get(ROUND_LOCK) == token:
+            cache.delete(ROUND_LOCK)

@@ -14,15 +14,20 @@ import socket
 import threading
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mailtrixy import metrics
 from mailtrixy.accounts.models import Member
 from mailtrixy.integrations.models import SyncRun, SyncRunStatus
 from mailtrixy.integrations.salesforce.connection import PROVIDER
 
-LEASE = timedelta(minutes=2)
+
+def lease() -> timedelta:
+    """How long a claim holds without renewal: SALESFORCE_SYNC_LEASE_SECONDS (2 min by default)."""
+    return timedelta(seconds=settings.SALESFORCE_SYNC_LEASE_SECONDS)
 
 
 class SyncAlreadyQueued(Exception):
@@ -68,7 +73,7 @@ def claim(run_id: int, owner: str) -> SyncRun | None:
     try:
         with transaction.atomic():
             updated = SyncRun.objects.filter(claimable, pk=run_id).update(
-                status=SyncRunStatus.RUNNING, lease_owner=owner, lease_until=now + LEASE
+                status=SyncRunStatus.RUNNING, lease_owner=owner, lease_until=now + lease()
             )
     except IntegrityError:
         return None
@@ -83,7 +88,7 @@ def claim(run_id: int, owner: str) -> SyncRun | None:
 
 def renew(run: SyncRun, progress: dict[str, object] | None = None) -> bool:
     """Extend the lease while working, saving progress so far; False when the lease was lost."""
-    changes: dict[str, object] = {"lease_until": timezone.now() + LEASE}
+    changes: dict[str, object] = {"lease_until": timezone.now() + lease()}
     if progress is not None:
         changes["stats"] = progress
     updated = SyncRun.objects.filter(
@@ -98,6 +103,7 @@ def finish(run: SyncRun, *, error: str = "") -> None:
     run.finished_at = timezone.now()
     run.lease_until = None
     run.save(update_fields=["status", "error", "finished_at", "lease_until", "stats", "api_calls"])
+    metrics.record_sync_run(run.status, run.duration_seconds, run.stats or {})  # issue 7: metrics
 
 
 def expired_runs() -> list[int]:
