@@ -84,6 +84,8 @@ async def _serve(request: Request, handle: OrgHandle, user_id: str, version: str
 
 
 def _respond(request: Request, result: RestResult, headers: dict[str, str]) -> Response:
+    if isinstance(result.body, bytes):  # a Bulk API 2.0 CSV page: sent as it is
+        return Response(result.body, result.status, {**result.headers, **headers})
     pretty = request.headers.get("x-prettyprint") == "1"
     return json_response(result.body, result.status, {**result.headers, **headers}, pretty=pretty)
 

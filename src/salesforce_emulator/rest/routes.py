@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesforce_emulator.rest import (
+    bulk_query,
     collections,
     composite,
     describe,
@@ -74,6 +75,25 @@ def build_router() -> Router:
     router.add(
         rf"composite/sobjects/{T}/(?P<field>{SEGMENT})",
         {"PATCH": ("collections_upsert", collections.upsert)},
+    )
+    router.add(
+        r"jobs/query",
+        {
+            "POST": ("bulk_query_create", bulk_query.create),
+            "GET": ("bulk_query_list", bulk_query.list_jobs),
+        },
+    )
+    router.add(
+        rf"jobs/query/(?P<job>{SEGMENT})",
+        {
+            "GET": ("bulk_query_info", bulk_query.info),
+            "PATCH": ("bulk_query_abort", bulk_query.abort),
+            "DELETE": ("bulk_query_delete", bulk_query.delete),
+        },
+    )
+    router.add(
+        rf"jobs/query/(?P<job>{SEGMENT})/results",
+        {"GET": ("bulk_query_results", bulk_query.results)},
     )
     router.add(r"composite", {"POST": ("composite", composite.make_handler(router))})
     return router
