@@ -16,6 +16,7 @@ labels never grow with data. Recording never raises: metrics must not break a sy
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -81,21 +82,17 @@ def _add(key: str, amount: int = 1) -> None:
 
 def api_kind(path: str) -> str:
     """What kind of Salesforce request a client path is, for the `kind` label."""
-    resource = path.split("?", 1)[0].rstrip("/")
-    if "/composite/sobjects" in resource or resource.endswith("composite/sobjects"):
-        return "collections"
-    if resource.endswith("composite") or "/composite/" in resource:
-        return "composite"
-    if resource.endswith(("/query", "/queryAll")) or resource in {"query", "queryAll"}:
-        return "query"
-    if "/query/" in resource or "/queryAll/" in resource:
-        return "query"  # nextRecordsUrl
-    if resource.endswith("/describe"):
-        return "describe"
-    if resource.endswith("limits"):
+    resource = path.split("?", 1)[0].strip("/")
+    resource = re.sub(r"^services/data/v[\d.]+/", "", resource)
+    parts = resource.split("/")
+    if parts[0] == "composite":
+        return "collections" if parts[1:2] == ["sobjects"] else "composite"
+    if parts[0] in {"query", "queryAll"}:
+        return "query"  # first pages and nextRecordsUrl pages alike
+    if parts[0] == "sobjects":
+        return "describe" if parts[-1] == "describe" or len(parts) == 1 else "sobject"
+    if parts[0] == "limits":
         return "limits"
-    if "sobjects" in resource:
-        return "sobject"
     return "other"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from mailtrixy.integrations import crypto
+from mailtrixy.observability.secrets import remember
 
 
 class EncryptedTextField(models.TextField):
@@ -20,9 +21,12 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
         if not value:
             return ""
-        return crypto.decrypt(value)
+        plain = crypto.decrypt(value)
+        remember(plain)  # so that logs can mask it (issue 7)
+        return plain
 
     def get_prep_value(self, value: Any) -> str:
         if not value:
             return ""
+        remember(str(value))  # so that logs can mask it (issue 7)
         return crypto.encrypt(str(value))

@@ -88,5 +88,5 @@ def _follow(run_id: int, out: TextIO) -> SyncRun:
 def _summary(run: SyncRun) -> str:
     summary = (run.stats or {}).get("summary")
     if run.status == SyncRunStatus.QUEUED:
-        return "waiting for the workspace's running sync to finish"
+        return "waiting to start (after any sync of the workspace that is running)"
     return str(summary) if summary else "starting"
