@@ -23,7 +23,13 @@ from mailtrixy.integrations.salesforce.client import SalesforceClient, subrespon
 from mailtrixy.integrations.salesforce.errors import ApiLimitExceeded
 from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
 from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
-from mailtrixy.integrations.salesforce.sync import metadata, operations, pull_contacts, pull_deals
+from mailtrixy.integrations.salesforce.sync import (
+    bulk,
+    metadata,
+    operations,
+    pull_contacts,
+    pull_deals,
+)
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
 from mailtrixy.integrations.salesforce.sync.push_contacts import ContactPush
 from mailtrixy.integrations.salesforce.sync.push_deals import DealPush
@@ -126,11 +132,16 @@ class SyncEngine:
         answers = client.composite(subrequests)
         for plan, applier, answer in zip(plans, appliers, answers, strict=True):
             page = subresponse_body(answer)
+            fetched = 0
             while True:
                 applier.apply_page(page["records"])
                 plan.advance(page["records"])
                 self.heartbeat()
+                fetched += len(page["records"])
                 if page.get("done", True):
+                    break
+                if bulk.pays(plan, page, fetched):  # a large full pull: the rest in one job
+                    bulk.pull(client, plan, applier, self.heartbeat)
                     break
                 page = client.request("GET", page["nextRecordsUrl"]).json()
 

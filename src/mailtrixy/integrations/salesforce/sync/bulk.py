@@ -1,0 +1,247 @@
+"""The rest of a large full pull through one Bulk API 2.0 query job, streamed as CSV.
+
+When it is used: during a full pull (the first sync, a reconcile), once the first REST page (read
+in the run's opening Composite, so deciding costs no call) says at least `BULK_THRESHOLD` records
+remain. REST paging costs one call per 2,000 records; a job costs create + polls + one call per
+`MAX_RECORDS` records + delete: ≈ 4 calls for 50,000 records instead of 25, 24 instead of 500 for
+1,000,000. The switch point was chosen from bench/ measurements (bench/RESULTS.md).
+
+How: the job runs the plan's own query (same fields, same `ORDER BY SystemModstamp, Id`) from
+the cursor on. Each results page is streamed line by line; rows become the same record dicts a
+REST page holds (see `RowMapper`) and are applied 2,000 at a time, the cursor saved after each, as
+REST pages are. A run that dies part-way resumes from the cursor like any other. Memory stays
+flat: never more than one batch of records and one CSV line buffer are held.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, Protocol
+
+import httpx
+from django.conf import settings
+
+from mailtrixy import metrics
+from mailtrixy.integrations.salesforce import http
+from mailtrixy.integrations.salesforce.client import SalesforceClient, raise_for_response
+from mailtrixy.integrations.salesforce.errors import ApiError, SalesforceError, SessionExpired
+from mailtrixy.integrations.salesforce.models import SyncCursor
+from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime, quote
+from mailtrixy.integrations.salesforce.tokens import refresh_access_token
+
+BULK_THRESHOLD = 20_000
+"""Records still to read (after the first REST page) from which a job pays; see bench/RESULTS.md."""
+MAX_RECORDS = 50_000
+"""Records per results page (one API call each)."""
+BATCH = 2_000
+"""Records applied (and the cursor saved) at a time, as a REST page."""
+POLL_FIRST_SECONDS = 0.1
+POLL_MAX_SECONDS = 10.0
+JOB_TIMEOUT_SECONDS = 30 * 60
+BOOLEAN_FIELDS: dict[str, frozenset[str]] = {"Contact": frozenset({"IsDeleted"})}
+"""Objects pulled by bulk, with their boolean columns (CSV says `true`/`false`)."""
+DATETIME_FIELDS = frozenset({"SystemModstamp", "LastModifiedDate", "CreatedDate"})
+DONE = "null"
+
+
+class Plan(Protocol):
+    sobject: str
+    fields: str
+    where: str
+    full: bool
+    cursor: SyncCursor
+
+    def advance(self, records: list[dict[str, Any]]) -> None: ...
+
+
+class Applier(Protocol):
+    def apply_page(self, records: list[dict[str, Any]]) -> None: ...
+
+
+def pays(plan: Plan, page: dict[str, Any], fetched: int) -> bool:
+    """Whether the rest of this pull should go through a bulk job (decided after a REST page)."""
+    if not plan.full or plan.sobject not in BOOLEAN_FIELDS or page.get("done", True):
+        return False
+    return int(page.get("totalSize", 0)) - fetched >= BULK_THRESHOLD
+
+
+def pull(
+    client: SalesforceClient, plan: Plan, applier: Applier, heartbeat: Callable[[], Any]
+) -> int:
+    """Read the plan's query through one job and apply it; returns the records applied."""
+    job_id = create_job(client, rest_of(plan))
+    try:
+        wait_for(client, job_id)
+        mapper: RowMapper | None = None
+        applied = 0
+        batch: list[dict[str, Any]] = []
+        position = (plan.cursor.modstamp, plan.cursor.last_id)
+        for header, row in result_rows(client, job_id):
+            mapper = mapper or RowMapper(header, BOOLEAN_FIELDS[plan.sobject])
+            record = mapper.record(row)
+            if (record["SystemModstamp"], record["Id"]) <= position:
+                continue  # applied already from the opening REST page
+            batch.append(record)
+            if len(batch) >= BATCH:
+                applied += _apply(plan, applier, batch, heartbeat)
+                batch = []
+        if batch:
+            applied += _apply(plan, applier, batch, heartbeat)
+        return applied
+    finally:
+        _delete_job(client, job_id)
+
+
+def rest_of(plan: Plan) -> str:
+    """The plan's query from its cursor on (no overlap: the rows behind it were read this run)."""
+    conditions = [plan.where] if plan.where else []
+    if plan.cursor.modstamp:  # keyset: after (SystemModstamp, Id), ties included
+        since = datetime_literal(parse_datetime(plan.cursor.modstamp))
+        after = quote(plan.cursor.last_id)
+        conditions.append(
+            f"(SystemModstamp > {since} OR (SystemModstamp = {since} AND Id > {after}))"
+        )
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"SELECT {plan.fields} FROM {plan.sobject}{where} ORDER BY SystemModstamp, Id"
+
+
+def _apply(
+    plan: Plan, applier: Applier, batch: list[dict[str, Any]], heartbeat: Callable[[], Any]
+) -> int:
+    applier.apply_page(batch)
+    plan.advance(batch)
+    heartbeat()
+    return len(batch)
+
+
+# -- the job -----------------------------------------------------------------------------------
+
+
+def create_job(client: SalesforceClient, soql: str) -> str:
+    body = {"operation": "queryAll", "query": soql, "contentType": "CSV", "lineEnding": "LF"}
+    return str(client.request("POST", "jobs/query", json=body).json()["id"])
+
+
+def wait_for(client: SalesforceClient, job_id: str, timeout: float = JOB_TIMEOUT_SECONDS) -> None:
+    """Poll until JobComplete, waiting longer each time (each poll is an API call)."""
+    deadline = time.monotonic() + timeout
+    pause = POLL_FIRST_SECONDS
+    while True:
+        state = client.get(f"jobs/query/{job_id}")["state"]
+        if state == "JobComplete":
+            return
+        if state in ("Failed", "Aborted") or time.monotonic() > deadline:
+            raise ApiError(f"The Salesforce bulk query job ended as {state}.", error_code="BULK")
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX_SECONDS)
+
+
+def _delete_job(client: SalesforceClient, job_id: str) -> None:
+    """Salesforce keeps results 7 days; the org's data should not wait there for us."""
+    with suppress(SalesforceError):
+        client.request("DELETE", f"jobs/query/{job_id}")
+
+
+def result_rows(client: SalesforceClient, job_id: str) -> Iterator[tuple[list[str], list[str]]]:
+    """(header, row) for every row of every results page, streamed."""
+    locator = ""
+    while True:
+        params: dict[str, str] = {"maxRecords": str(MAX_RECORDS)}
+        if locator:
+            params["locator"] = locator
+        with _stream(client, f"jobs/query/{job_id}/results", params) as response:
+            reader = csv.reader(_lines(response.iter_text()))
+            header = next(reader, None)
+            if header is not None:
+                for row in reader:
+                    yield header, row
+            locator = response.headers.get("Sforce-Locator", DONE)
+        if not locator or locator == DONE:
+            return
+
+
+@contextmanager
+def _stream(
+    client: SalesforceClient, path: str, params: dict[str, str]
+) -> Iterator[httpx.Response]:
+    """One streamed GET through the client's token, counted like any call; refresh once on 401."""
+    timeout = client.timeout if client.timeout is not None else settings.SALESFORCE_TIMEOUT
+    for attempt in (1, 2):
+        client.calls += 1
+        headers = {"Authorization": f"Bearer {client.access_token}", "Accept": "text/csv"}
+        with (
+            metrics.counting_api_call(path),
+            http.client().stream(
+                "GET", client.url(path), params=params, headers=headers, timeout=timeout
+            ) as response,
+        ):
+            if response.status_code >= 400:
+                response.read()
+                try:
+                    raise_for_response(response)
+                except SessionExpired:
+                    if attempt == 2:
+                        raise
+                    client.access_token = refresh_access_token(
+                        client.connection_id, client.access_token
+                    )
+                    continue
+            yield response
+            return
+
+
+def _lines(chunks: Iterable[str]) -> Iterator[str]:
+    """Text chunks → lines that keep their "\\n" (so quoted fields may hold line breaks)."""
+    rest = ""
+    for chunk in chunks:
+        rest += chunk
+        start = 0
+        while (end := rest.find("\n", start)) >= 0:
+            yield rest[start : end + 1]
+            start = end + 1
+        rest = rest[start:]
+    if rest:
+        yield rest
+
+
+# -- rows to records ----------------------------------------------------------------------------
+
+
+class RowMapper:
+    """A CSV row → the record dict a REST page holds.
+
+    Empty field → None; `true`/`false` → bool for boolean columns; date-times `…000Z` →
+    `…000+0000` (REST's form, so cursors and stamps compare equal); `Account.Name` →
+    `{"Account": {"Name": …}}`, or `"Account": None` when all its fields are empty.
+    """
+
+    def __init__(self, header: list[str], booleans: frozenset[str]) -> None:
+        self.header = header
+        self.booleans = booleans
+        self.parents: dict[str, list[tuple[int, str]]] = {}
+        self.plain: list[tuple[int, str]] = []
+        for index, name in enumerate(header):
+            parent, dot, field = name.partition(".")
+            if dot:
+                self.parents.setdefault(parent, []).append((index, field))
+            else:
+                self.plain.append((index, name))
+
+    def record(self, row: list[str]) -> dict[str, Any]:
+        record: dict[str, Any] = {name: self._value(name, row[i]) for i, name in self.plain}
+        for parent, fields in self.parents.items():
+            nested = {field: self._value(field, row[i]) for i, field in fields}
+            record[parent] = nested if any(v is not None for v in nested.values()) else None
+        return record
+
+    def _value(self, name: str, text: str) -> Any:
+        if text == "":
+            return None
+        if name in self.booleans:
+            return text == "true"
+        if name in DATETIME_FIELDS and text.endswith("Z"):
+            return text[:-1] + "+0000"
+        return text

@@ -1,0 +1,156 @@
+"""A large full pull goes through a Bulk API 2.0 query job, with the same result as REST paging."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from mailtrixy.inbox.models import Contact
+from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.salesforce.models import ContactLink, SyncCursor
+from mailtrixy.integrations.salesforce.sync import bulk
+from tests.factories import Team, make_contact
+from tests.integrations.salesforce.conftest import SfOrg
+from tests.integrations.salesforce.sync_helpers import (
+    create_contact,
+    local_contacts,
+    sf_contacts,
+    sync,
+)
+
+
+@pytest.fixture
+def small_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch to bulk from 1,000 remaining records, 1,500 records per results page."""
+    monkeypatch.setattr(bulk, "BULK_THRESHOLD", 1_000)
+    monkeypatch.setattr(bulk, "MAX_RECORDS", 1_500)
+
+
+def bulk_calls(sf: SfOrg) -> dict[str, int]:
+    kinds = sf.counters()["api_requests"]
+    return {k: v for k, v in kinds.items() if k.startswith("bulk_query")}
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_full_pull_above_the_threshold_uses_one_job_and_matches_salesforce(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=5_000, seed=11)
+    sf_org.control.reset_counters(sf_org.org_id)
+    stats = sync(connected)
+    calls, kinds = bulk_calls(sf_org), sf_org.counters()["api_requests"]
+    remote = sf_contacts(sf_org)  # (reads as the admin, which resets the counters)
+    local = local_contacts(team.workspace.pk)
+    assert set(local) == set(remote) and len(local) == 5_000
+    for sf_id, row in remote.items():
+        assert local[sf_id].email == (row["Email"] or "")
+        assert local[sf_id].last_name == row["LastName"]
+        assert local[sf_id].phone == (row["Phone"] or "")
+    # 3,000 remaining after the first page: create, one poll, 2 result pages, delete
+    assert calls == {
+        "bulk_query_create": 1,
+        "bulk_query_info": 1,
+        "bulk_query_results": 2,
+        "bulk_query_delete": 1,
+    }
+    assert stats["contacts_created"] == 5_000
+    assert kinds.get("query_more", 0) == 0
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_company_comes_from_the_account_name_column(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=3_500, seed=12)
+    sync(connected)
+    rows = sf_org.query("SELECT Id, Account.Name FROM Contact")
+    local = local_contacts(team.workspace.pk)
+    assert local and all(
+        local[r["Id"]].company == ((r["Account"] or {}).get("Name") or "") for r in rows
+    )
+    assert any(c.company for c in local.values())
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_the_cursor_ends_on_the_last_record_and_the_next_sync_pages_by_rest(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=4_000, seed=13)
+    sync(connected)
+    last = sf_org.query("SELECT Id, SystemModstamp FROM Contact ORDER BY SystemModstamp, Id")[-1]
+    cursor = SyncCursor.objects.get(workspace=team.workspace, sobject="Contact")
+    assert (cursor.modstamp, cursor.last_id) == (last["SystemModstamp"], last["Id"])
+    assert cursor.full_mark is None and cursor.full_reconcile_at is not None
+    sf_org.control.reset_counters(sf_org.org_id)
+    stats = sync(connected)
+    # incremental: the 5-minute overlap re-reads the 4,000 fresh rows in 2 REST pages, no job
+    assert stats["api_calls"] == 2 and bulk_calls(sf_org) == {}
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_existing_contacts_are_linked_by_email_not_duplicated(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=3_500, seed=14)
+    late = sf_org.query(
+        "SELECT Id, Email FROM Contact WHERE Email != null ORDER BY SystemModstamp DESC LIMIT 1"
+    )
+    email = late[0]["Email"]
+    mine = make_contact(team.workspace, email.upper(), first_name="Mine", last_name="")
+    sync(connected)
+    mine.refresh_from_db()
+    assert mine.salesforce.salesforce_id == late[0]["Id"]
+    assert Contact.objects.filter(workspace=team.workspace, email__iexact=email).count() == 1
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_a_full_reconcile_by_bulk_archives_what_salesforce_no_longer_has(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=3_500, seed=15)
+    sync(connected)
+    gone = create_contact(sf_org, LastName="Gone", Email="gone@example.com")
+    sync(connected)
+    link = ContactLink.objects.get(workspace=team.workspace, salesforce_id=gone)
+    link.seen_mark = -1  # as if Salesforce had purged it from its recycle bin long ago
+    link.save()
+    sf_org.rest("DELETE", f"sobjects/Contact/{gone}")
+    SyncCursor.objects.filter(workspace=team.workspace).update(full_reconcile_at=None)
+    sync(connected)
+    link.refresh_from_db()
+    assert link.deleted_in_salesforce and link.contact.archived_at is not None
+    assert len(local_contacts(team.workspace.pk)) == 3_500
+
+
+def test_below_the_threshold_rest_paging_is_kept(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=4_100, seed=16)
+    sf_org.control.reset_counters(sf_org.org_id)
+    stats = sync(connected)
+    assert len(local_contacts(team.workspace.pk)) == 4_100
+    assert bulk_calls(sf_org) == {} and stats["api_calls"] == 3 + 1  # composite, 2 pages, meta
+
+
+def test_a_csv_row_becomes_the_record_a_rest_page_holds() -> None:
+    header = ["Id", "Email", "Account.Name", "IsDeleted", "SystemModstamp", "Phone"]
+    mapper = bulk.RowMapper(header, frozenset({"IsDeleted"}))
+    row = ["003x", "a@b.example", "Acme", "false", "2024-05-01T10:00:00.000Z", ""]
+    assert mapper.record(row) == {
+        "Id": "003x",
+        "Email": "a@b.example",
+        "Account": {"Name": "Acme"},
+        "IsDeleted": False,
+        "SystemModstamp": "2024-05-01T10:00:00.000+0000",
+        "Phone": None,
+    }
+    orphan = mapper.record(["003y", "", "", "true", "2024-05-01T10:00:00.000Z", ""])
+    assert orphan["Account"] is None and orphan["IsDeleted"] is True and orphan["Email"] is None
+
+
+def test_lines_keep_line_breaks_inside_quoted_fields_across_chunks() -> None:
+    text = 'Id,Title\n1,"two\nlines, and ""quotes"""\n2,plain\n'
+    chunks = [text[i : i + 5] for i in range(0, len(text), 5)]
+    rows = list(csv.reader(bulk._lines(chunks)))
+    assert rows == [["Id", "Title"], ["1", 'two\nlines, and "quotes"'], ["2", "plain"]]
