@@ -1,0 +1,77 @@
+"""One scheduling round over 1,000 connected workspaces with nothing due: CPU and queries.
+
+python -m bench.scheduler '{"db": "sqlite", "workspaces": 1000}'
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import timedelta
+from typing import Any
+
+from bench import common
+
+
+def main(args: dict[str, Any]) -> dict[str, Any]:
+    db = str(args.get("db", "sqlite"))
+    url, drop = common.database_url(db)
+    try:
+        common.start_django(url)
+        return run(db, int(args.get("workspaces", 1000)), int(args.get("rounds", 20)))
+    finally:
+        drop()
+
+
+def run(db: str, count: int, rounds: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from mailtrixy.accounts.models import Workspace
+    from mailtrixy.integrations.models import Connection, SyncRun, SyncRunStatus
+    from mailtrixy.integrations.salesforce.sync import schedule
+
+    workspaces = Workspace.objects.bulk_create(Workspace(name=f"w{n}") for n in range(count))
+    Connection.objects.bulk_create(
+        Connection(
+            workspace=w,
+            provider="salesforce",
+            access_token="bench-access-token",
+            refresh_token="bench-refresh-token",
+            instance_url="https://example.my.salesforce.com",
+            external_org_id="00D000000000001",
+            external_user_id="005000000000001",
+            external_username="ann@example.com",
+        )
+        for w in workspaces
+    )
+    SyncRun.objects.bulk_create(
+        SyncRun(workspace=w, provider="salesforce", status=SyncRunStatus.SUCCEEDED)
+        for w in workspaces
+    )
+    SyncRun.objects.update(queued_at=timezone.now() - timedelta(seconds=30))  # all just synced
+    schedule.due_runs()  # warm up
+    cpu: list[float] = []
+    wall: list[float] = []
+    queries = 0
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as captured, common.timed() as took:
+            due = schedule.due_runs()
+        assert due == [], due
+        cpu.append(took.cpu * 1000)
+        wall.append(took.wall * 1000)
+        queries = len(captured.captured_queries)
+    return {
+        "bench": "scheduler",
+        "db": db,
+        "workspaces": count,
+        "rounds": rounds,
+        "queries_per_round": queries,
+        "cpu_ms_median": round(statistics.median(cpu), 2),
+        "wall_ms_median": round(statistics.median(wall), 2),
+        "wall_ms_max": round(max(wall), 2),
+    }
+
+
+if __name__ == "__main__":
+    common.emit(main(common.child_args()))
