@@ -38,6 +38,8 @@ def simple_salesforce(org: common.Org) -> Any:
 
 
 def pull(org: common.Org, workspace: Any, budget_s: float) -> dict[str, Any]:
+    from django.utils import timezone
+
     from mailtrixy.inbox.models import Contact
     from mailtrixy.integrations.salesforce.models import ContactLink
 
@@ -66,7 +68,12 @@ def pull(org: common.Org, workspace: Any, budget_s: float) -> dict[str, Any]:
         ContactLink.objects.update_or_create(
             workspace=workspace,
             salesforce_id=row["Id"],
-            defaults={"contact": contact, "remote_modstamp": row["SystemModstamp"], "base": {}},
+            defaults={
+                "contact": contact,
+                "remote_modstamp": row["SystemModstamp"],
+                "base": {},
+                "synced_at": timezone.now(),
+            },
         )
         saved += 1
         if time.perf_counter() - start > budget_s:
