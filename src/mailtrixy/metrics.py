@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 CACHE_ALIAS = "metrics"
 PREFIX = "metrics:v1"
 
-API_KINDS = ("query", "composite", "collections", "sobject", "describe", "limits", "other")
+API_KINDS = (
+    "query", "composite", "collections", "sobject", "describe", "limits", "bulk", "other",
+)  # fmt: skip
 API_OUTCOMES = (
     "ok", "session_expired", "limit_exceeded", "timeout", "unavailable", "error",
 )  # fmt: skip
@@ -93,6 +95,8 @@ def api_kind(path: str) -> str:
         return "describe" if parts[-1] == "describe" or len(parts) == 1 else "sobject"
     if parts[0] == "limits":
         return "limits"
+    if parts[0] == "jobs":
+        return "bulk"  # Bulk API 2.0 query jobs
     return "other"
 
 

@@ -41,6 +41,7 @@ def api_calls(values: dict[str, float]) -> float:
         ("sobjects/Opportunity/describe", "describe"),
         ("sobjects/Contact/003XX000004TmiQYAS", "sobject"),
         ("limits", "limits"),
+        ("jobs/query/750XX0000000001", "bulk"),
         ("/services/oauth2/userinfo", "other"),
     ],
 )
