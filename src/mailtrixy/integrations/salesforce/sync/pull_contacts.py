@@ -55,7 +55,7 @@ class ContactPull:
         self.stats.add("contacts_fetched", len(records))
         now = timezone.now()
         links = self._links([r["Id"] for r in records])
-        by_email = self._unlinked_by_email(records, links)
+        by_email, taken = self._by_email(records, links)
         batch = _Batch()
         claimed: set[str] = set()
         for record in records:
@@ -65,7 +65,7 @@ class ContactPull:
             elif link is not None:
                 self._merge(batch, link, record, now)
             else:
-                self._first_link(batch, record, by_email, claimed, now)
+                self._first_link(batch, record, by_email, claimed, taken, now)
         self._write(batch)
 
     # -- per record -------------------------------------------------------------------------
@@ -122,6 +122,7 @@ class ContactPull:
         record: dict[str, Any],
         by_email: dict[str, Contact],
         claimed: set[str],
+        taken: set[str],
         now: datetime,
     ) -> None:
         remote = mapping.contact_remote(record)
@@ -132,7 +133,7 @@ class ContactPull:
         if email:
             claimed.add(email)
         existing = by_email.get(email) if email else None
-        if existing is None and email and self._email_taken(email):
+        if existing is None and email and email in taken:
             self._duplicate_email(record, remote["email"])
             return
         if existing is not None:
@@ -261,22 +262,34 @@ class ContactPull:
         ).select_related("contact")
         return {link.salesforce_id: link for link in rows}
 
-    def _unlinked_by_email(
+    def _by_email(
         self, records: list[dict[str, Any]], links: dict[str, ContactLink]
-    ) -> dict[str, Contact]:
+    ) -> tuple[dict[str, Contact], set[str]]:
+        """For the page's new records: unlinked contacts by email, and every email taken.
+
+        One query for the page instead of one per record (the page is written at its end, so the
+        database holds the same answers all along the page).
+        """
         emails = {
             mapping.text(r.get("Email")).lower()
             for r in records
             if r["Id"] not in links and not r.get("IsDeleted") and r.get("Email")
         }
         if not emails:
-            return {}
+            return {}, set()
         rows = (
-            Contact.objects.filter(workspace_id=self.workspace_id, salesforce__isnull=True)
+            Contact.objects.filter(workspace_id=self.workspace_id)
             .annotate(email_lower=Lower("email"))
             .filter(email_lower__in=emails)
+            .select_related("salesforce")
         )
-        return {c.email_lower: c for c in rows}
+        unlinked: dict[str, Contact] = {}
+        taken: set[str] = set()
+        for contact in rows:
+            taken.add(contact.email_lower)
+            if not hasattr(contact, "salesforce"):
+                unlinked[contact.email_lower] = contact
+        return unlinked, taken
 
     def _write(self, batch: _Batch) -> None:
         with transaction.atomic():
@@ -286,6 +299,9 @@ class ContactPull:
                 for contact, extra in zip(created, (e for _, e in batch.new_contacts), strict=True):
                     link: ContactLink = extra["link"]
                     link.contact = contact
+                    # written from Salesforce's values: in sync as of its own updated_at
+                    if link.synced_at is not None and contact.updated_at > link.synced_at:
+                        link.synced_at = contact.updated_at
                     new_links.append(link)
                 ContactLink.objects.bulk_create(new_links)
             if batch.contacts:
