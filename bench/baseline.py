@@ -102,7 +102,9 @@ def push(org: common.Org, deals: list[Any], budget_s: float, *, update: bool) ->
     done = 0
     for deal in deals:
         if update:
-            link = DealLink.objects.get(deal=deal)
+            link = DealLink.objects.filter(deal=deal).first()
+            if link is None:  # the create baseline stopped before this deal
+                continue
             sf.Opportunity.update(link.salesforce_id, {"Amount": float(deal.amount) + 1})
             link.save()
         else:

@@ -193,7 +193,7 @@ def emit(result: dict[str, Any]) -> None:
 
 
 def backdate_all(org: Org, sobject: str, seconds: float = 3600) -> None:
-    """Make every record look older than the sync's overlap window (one shared stamp)."""
+    """Make every record look older than the sync's overlap window."""
     with org.admin_http() as api:
         ids: list[str] = []
         page = api.get("queryAll", params={"q": f"SELECT Id FROM {sobject}"}).json()
@@ -202,7 +202,9 @@ def backdate_all(org: Org, sobject: str, seconds: float = 3600) -> None:
             if page["done"]:
                 break
             page = api.get(org.base_url + page["nextRecordsUrl"]).json()
+    # Distinct stamps (one per chunk of 500, 1 s apart), as a real org's history would have:
+    # one shared stamp would make every record tie with the cursor and be re-read.
     stamp = int((time.time() - seconds) * 1000)
-    for start in range(0, len(ids), 50_000):
-        org.control.backdate(org.org_id, sobject, ids[start : start + 50_000], stamp)
+    for n, start in enumerate(range(0, len(ids), 500)):
+        org.control.backdate(org.org_id, sobject, ids[start : start + 500], stamp + n * 1000)
     org.reset()
