@@ -37,7 +37,32 @@ def simple_salesforce(org: common.Org) -> Any:
     return Salesforce(instance_url=instance, session_id=token, version="62.0", session=session)
 
 
-def pull(org: common.Org, workspace: Any, budget_s: float) -> dict[str, Any]:
+SOQL = (
+    "SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Account.Name, "
+    "SystemModstamp FROM Contact"
+)
+
+
+def _query_all(sf: Any, soql: str, budget_s: float | None) -> tuple[list[Any], int]:
+    """`query_all` into one list; with a budget, its own loop (query, then query_more) stops
+    reading pages after `budget_s` seconds. Returns the rows read and the org's total."""
+    if budget_s is None:
+        answer = sf.query_all(soql)
+        return list(answer["records"]), int(answer["totalSize"])
+    start = time.perf_counter()
+    page = sf.query(soql)
+    rows = list(page["records"])
+    while not page["done"] and time.perf_counter() - start < budget_s:
+        page = sf.query_more(page["nextRecordsUrl"], identifier_is_url=True)
+        rows.extend(page["records"])
+    return rows, int(page["totalSize"])
+
+
+def pull(
+    org: common.Org, workspace: Any, budget_s: float, fetch_budget_s: float | None = None
+) -> dict[str, Any]:
+    """Read the org, then save row by row; saving stops after `budget_s` s, reading (if
+    `fetch_budget_s` is given) after `fetch_budget_s` s; what was cut is projected linearly."""
     from django.utils import timezone
 
     from mailtrixy.inbox.models import Contact
@@ -47,13 +72,12 @@ def pull(org: common.Org, workspace: Any, budget_s: float) -> dict[str, Any]:
     org.reset()
     before = common.rss_mb()
     start = time.perf_counter()
-    rows = sf.query_all(
-        "SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Account.Name, "
-        "SystemModstamp FROM Contact"
-    )["records"]
+    rows, total = _query_all(sf, SOQL, fetch_budget_s)
     fetched = time.perf_counter() - start
-    peak_after_fetch = common.peak_rss_mb()
+    fetch_calls = org.api_calls()
+    fetch_growth = common.peak_rss_mb() - before
     saved = 0
+    save_start = time.perf_counter()
     for row in rows:
         email = row["Email"] or ""
         contact = Contact.objects.filter(workspace=workspace, email__iexact=email).first()
@@ -76,19 +100,26 @@ def pull(org: common.Org, workspace: Any, budget_s: float) -> dict[str, Any]:
             },
         )
         saved += 1
-        if time.perf_counter() - start > budget_s:
+        if time.perf_counter() - save_start > budget_s:
             break
-    elapsed = time.perf_counter() - start
-    save_rate = saved / max(elapsed - fetched, 1e-9)
-    total = len(rows)
-    projected = fetched + total / save_rate if saved < total else elapsed
+    saving = time.perf_counter() - save_start
+    share = total / max(len(rows), 1)  # > 1 when reading was cut short
+    fetch_s = fetched * share
+    save_s = saving * total / max(saved, 1)
+    projected = fetch_s + save_s
     return {
         "baseline_wall_s": round(projected, 2),
         "baseline_extrapolated": saved < total,
+        "baseline_fetch_extrapolated": len(rows) < total,
+        "baseline_fetched": len(rows),
+        "baseline_fetch_s": round(fetched, 2),
         "baseline_saved": saved,
+        "baseline_save_s": round(saving, 2),
         "baseline_records_per_s": round(total / projected),
-        "baseline_api_calls": org.api_calls(),
-        "baseline_peak_growth_mb": round(max(peak_after_fetch, common.peak_rss_mb()) - before, 1),
+        "baseline_api_calls": round(fetch_calls * share),
+        "baseline_api_calls_measured": org.api_calls(),
+        "baseline_peak_growth_mb": round(max(fetch_growth * share, 0.0), 1),
+        "baseline_peak_growth_measured_mb": round(common.peak_rss_mb() - before, 1),
     }
 
 
@@ -97,14 +128,16 @@ def push(org: common.Org, deals: list[Any], budget_s: float, *, update: bool) ->
     from mailtrixy.integrations.salesforce.models import DealLink
 
     sf = simple_salesforce(org)
+    links = {
+        link.deal_id: link for link in DealLink.objects.filter(workspace_id=deals[0].workspace_id)
+    }
+    todo = [deal for deal in deals if deal.pk in links] if update else deals
     org.reset()
     start = time.perf_counter()
     done = 0
-    for deal in deals:
+    for deal in todo:  # changed: only the deals the create baseline reached before its budget
         if update:
-            link = DealLink.objects.filter(deal=deal).first()
-            if link is None:  # the create baseline stopped before this deal
-                continue
+            link = links[deal.pk]
             sf.Opportunity.update(link.salesforce_id, {"Amount": float(deal.amount) + 1})
             link.save()
         else:

@@ -192,6 +192,10 @@ def emit(result: dict[str, Any]) -> None:
     print(json.dumps(result), flush=True)
 
 
+GAP_MS = 10 * 60 * 1000
+"""Between two backdated chunks: more than the sync's 5-minute overlap."""
+
+
 def backdate_all(org: Org, sobject: str, seconds: float = 3600) -> None:
     """Make every record look older than the sync's overlap window."""
     with org.admin_http() as api:
@@ -202,9 +206,13 @@ def backdate_all(org: Org, sobject: str, seconds: float = 3600) -> None:
             if page["done"]:
                 break
             page = api.get(org.base_url + page["nextRecordsUrl"]).json()
-    # Distinct stamps (one per chunk of 500, 1 s apart), as a real org's history would have:
-    # one shared stamp would make every record tie with the cursor and be re-read.
-    stamp = int((time.time() - seconds) * 1000)
-    for n, start in enumerate(range(0, len(ids), 500)):
-        org.control.backdate(org.org_id, sobject, ids[start : start + 500], stamp + n * 1000)
+    # A history spread out as a real org's: one stamp per chunk of 500, chunks 10 minutes apart,
+    # the newest `seconds` ago. The sync re-reads 5 minutes behind its cursor (the last record's
+    # stamp), so chunks closer than that (or one shared stamp) would all be re-read each run;
+    # 10 minutes apart, only the newest chunk (500 records, one page) is.
+    chunks = range(0, len(ids), 500)
+    newest = int((time.time() - seconds) * 1000)
+    for n, start in enumerate(chunks):
+        stamp = newest - (len(chunks) - 1 - n) * GAP_MS
+        org.control.backdate(org.org_id, sobject, ids[start : start + 500], stamp)
     org.reset()

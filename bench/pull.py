@@ -17,7 +17,14 @@ def main(args: dict[str, Any]) -> dict[str, Any]:
     try:
         common.start_django(url)
         if args.get("baseline"):
-            return run_baseline(args["emulator"], size, db, float(args.get("budget_s", 60)))
+            fetch_budget = args.get("fetch_budget_s")
+            return run_baseline(
+                args["emulator"],
+                size,
+                db,
+                float(args.get("budget_s", 60)),
+                None if fetch_budget is None else float(fetch_budget),
+            )
         return run(args["emulator"], size, db, bool(args.get("bulk", True)), args)
     finally:
         drop()
@@ -62,13 +69,15 @@ def run(emulator: str, size: int, db: str, use_bulk: bool, args: dict[str, Any])
     return result
 
 
-def run_baseline(emulator: str, size: int, db: str, budget_s: float) -> dict[str, Any]:
+def run_baseline(
+    emulator: str, size: int, db: str, budget_s: float, fetch_budget_s: float | None
+) -> dict[str, Any]:
     from bench import baseline
 
     org = common.make_org(emulator, contacts=size, seed=size)  # the same data as `run`
     workspace, _ = common.make_workspace()
     return {"bench": "pull_baseline", "db": db, "size": size} | baseline.pull(
-        org, workspace, budget_s
+        org, workspace, budget_s, fetch_budget_s
     )
 
 
