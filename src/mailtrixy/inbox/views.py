@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,7 +56,11 @@ def contacts(request: HttpRequest) -> HttpResponse:
     rows = scoped(request, Contact).filter(archived_at__isnull=not archived)
     query = request.GET.get("q", "").strip()
     if query:
-        rows = rows.filter(email__icontains=query) | rows.filter(last_name__icontains=query)
+        rows = rows.filter(
+            Q(email__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
     context = {"contacts": rows[:500], "q": query, "archived": archived}
     return render(request, "inbox/contacts.html", context)
 

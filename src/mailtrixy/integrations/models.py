@@ -53,10 +53,11 @@ class Connection(models.Model):
     connected_at = models.DateTimeField(auto_now_add=True)
     access_token = EncryptedTextField()
     refresh_token = EncryptedTextField(blank=True)
-    instance_url = models.URLField(max_length=255)
-    external_org_id = models.CharField(max_length=40)
-    external_user_id = models.CharField(max_length=40)
-    external_username = models.CharField(max_length=255)
+    # Where the org lives and who connected it: encrypted like the tokens.
+    instance_url = EncryptedTextField()
+    external_org_id = EncryptedTextField()
+    external_user_id = EncryptedTextField()
+    external_username = EncryptedTextField()
     token_refreshed_at = models.DateTimeField(null=True, blank=True)
     # The provider's API budget as last reported (Salesforce: the Sforce-Limit-Info header).
     api_usage = models.PositiveIntegerField(null=True, blank=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
+from django.utils import timezone
+
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.models import SyncCursor
@@ -98,3 +100,19 @@ def test_a_run_that_dies_resumes_from_its_last_page(
     # it re-reads at most one page.
     assert int(stats["contacts_fetched"]) <= 500 + 2000
     assert sf_org.api_calls() <= 2
+
+
+def test_a_quiet_org_keeps_syncing_incrementally(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=50, seed=12)
+    ids = list(sf_contacts(sf_org))
+    twenty_days_ago = int((timezone.now() - timedelta(days=20)).timestamp() * 1000)
+    sf_org.control.backdate(sf_org.org_id, "Contact", ids, twenty_days_ago)
+    sync(connected)  # the first, full pull
+    full_pull_at = SyncCursor.objects.get(workspace=team.workspace, sobject="Contact")
+    sf_org.control.reset_counters(sf_org.org_id)
+    stats = sync(connected)  # nothing changed for 20 days: still an idle sync, not a full read
+    assert stats["api_calls"] == 1
+    cursor = SyncCursor.objects.get(workspace=team.workspace, sobject="Contact")
+    assert cursor.full_reconcile_at == full_pull_at.full_reconcile_at and cursor.full_mark is None

@@ -205,3 +205,34 @@ def test_deal_restored_in_mailtrixy_after_salesforce_deleted_it_becomes_a_new_op
     assert new and new != old
     assert set(sf_opportunities(sf_org)) == {new}
     assert not sync(connected).get("deals_created")
+
+
+def test_an_opportunity_made_before_the_external_id_field_is_updated_not_duplicated(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    from django.utils import timezone
+
+    from mailtrixy.integrations.salesforce.models import SyncCursor
+
+    sync(connected)
+    deal = make_deal(team)
+    body = {"Name": deal.name, "StageName": "Prospecting", "CloseDate": "2027-01-01"}
+    old = sf_org.rest("POST", "sobjects/Opportunity", json=body).json()["id"]
+    DealLink.objects.create(
+        workspace=team.workspace,
+        deal=deal,
+        salesforce_id=old,
+        base={"name": deal.name, "stage": "Prospecting", "close_date": "2027-01-01"},
+        synced_at=timezone.now(),
+    )
+    deal.amount = Decimal("777.00")
+    deal.save()
+    sync(connected)
+    (opp,) = sf_opportunities(sf_org).values()
+    link = DealLink.objects.get(deal=deal)
+    assert opp["Id"] == old and opp["Amount"] == 777.0
+    assert opp["MailTrixy_Deal_Id__c"] == link.external_key  # the key is filled in
+    SyncCursor.objects.update(full_reconcile_at=timezone.now() - timezone.timedelta(days=8))
+    sync(connected)  # a full reconcile still finds it
+    deal.refresh_from_db()
+    assert deal.archived_at is None

@@ -83,6 +83,8 @@ class SyncCursor(models.Model):
     modstamp = models.CharField(max_length=32, blank=True)
     last_id = models.CharField(max_length=18, blank=True)
     full_reconcile_at = models.DateTimeField(null=True, blank=True)
+    # When a pull last read to the end: a quiet org's cursor is old, but not stale.
+    pulled_at = models.DateTimeField(null=True, blank=True)
     # Set while a full pull is under way: the mark its pages leave on every link they see, so a
     # full pull that was interrupted resumes from the cursor and still sweeps correctly.
     full_mark = models.BigIntegerField(null=True, blank=True)
@@ -130,7 +132,7 @@ class SyncConflict(models.Model):
 
 
 class SyncIssue(models.Model):
-    """A record that could not be synced; kept, shown to admins, retried on every run."""
+    """A record that could not be synced; kept, shown to people, retried with backoff."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     sobject = models.CharField(max_length=40)

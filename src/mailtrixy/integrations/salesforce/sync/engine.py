@@ -144,6 +144,7 @@ class SyncEngine:
                     bulk.pull(client, plan, applier, self.heartbeat)
                     break
                 page = client.request("GET", page["nextRecordsUrl"]).json()
+            plan.read_to_end()
 
     def _sweep_contacts(self, mark: int) -> None:
         """After a complete full pull: links not seen are gone from Salesforce for good."""
@@ -234,7 +235,11 @@ class _Plan:
         if not cursor.modstamp or cursor.full_reconcile_at is None:
             return True
         every = timedelta(days=settings.SALESFORCE_FULL_RECONCILE_DAYS)
-        stale = parse_datetime(cursor.modstamp) < now - DELETED_RECORDS_WINDOW
+        # Deletes older than Salesforce's window may be gone from queryAll: if no pull read to
+        # the end within it, only a full read is safe. (A quiet org's cursor may be old; that
+        # alone is not staleness.)
+        last_read = cursor.pulled_at or cursor.full_reconcile_at
+        stale = last_read < now - DELETED_RECORDS_WINDOW
         return cursor.full_reconcile_at < now - every or stale
 
     def _start_full(self) -> None:
@@ -258,6 +263,10 @@ class _Plan:
         if (last["SystemModstamp"], last["Id"]) > (self.cursor.modstamp, self.cursor.last_id):
             self.cursor.modstamp, self.cursor.last_id = last["SystemModstamp"], last["Id"]
             self.cursor.save(update_fields=["modstamp", "last_id", "updated_at"])
+
+    def read_to_end(self) -> None:
+        self.cursor.pulled_at = timezone.now()
+        self.cursor.save(update_fields=["pulled_at", "updated_at"])
 
     def finish_full(self) -> None:
         self.cursor.full_reconcile_at = timezone.now()

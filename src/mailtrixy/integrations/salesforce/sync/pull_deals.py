@@ -39,8 +39,10 @@ def select_fields(metadata: OrgMetadata) -> str:
 
 
 def where_mine(metadata: OrgMetadata) -> str:
-    """Only Opportunities MailTrixy made, when the org lets us tell them apart."""
-    return f"{EXTERNAL_ID_FIELD} != null" if metadata.has_external_id else ""
+    """No filter: Opportunities created before the org had MailTrixy_Deal_Id__c lack it, yet
+    are ours (matched by Id); filtering on the field would hide them, and the full reconcile
+    would then take them for deleted."""
+    return ""
 
 
 class DealPull:

@@ -63,17 +63,17 @@ class DealPush:
         read_at = timezone.now()
         self._link_new_deals()
         yield from delete_operations(self._deletes())
-        items = self._changes(read_at)
-        if self.metadata.has_external_id:
-            yield from chunked_operations(
-                "PATCH", f"composite/sobjects/{SOBJECT}/{EXTERNAL_ID_FIELD}", items
-            )
-            return
         creates: list[tuple[dict[str, Any], Settle]] = []
         updates: list[tuple[dict[str, Any], Settle]] = []
-        for record, settle in items:
+        for record, settle in self._changes(read_at):
             (updates if "id" in record else creates).append((record, settle))
-        yield from chunked_operations("POST", "composite/sobjects", creates)
+        if self.metadata.has_external_id:  # creates are upserts: idempotent
+            path = f"composite/sobjects/{SOBJECT}/{EXTERNAL_ID_FIELD}"
+            yield from chunked_operations("PATCH", path, creates)
+        else:
+            yield from chunked_operations("POST", "composite/sobjects", creates)
+        # Changes go by Id, so an Opportunity made before the org had the external-id field is
+        # updated (and given the key) rather than upserted into a second one.
         yield from chunked_operations("PATCH", "composite/sobjects", updates)
 
     def contact_role_operations(self) -> Iterator[Operation]:
@@ -143,9 +143,9 @@ class DealPush:
         record: dict[str, Any] = {"attributes": {"type": SOBJECT}, **self._fields(changes)}
         if self.metadata.has_external_id:
             record[EXTERNAL_ID_FIELD] = link.external_key
-        elif link.salesforce_id:
+        if link.salesforce_id:
             record["id"] = link.salesforce_id
-        else:
+        elif not self.metadata.has_external_id:
             link.create_intent_at = timezone.now()
             link.save(update_fields=["create_intent_at"])
         return record, self._settler(link, changes, read_at)
