@@ -90,13 +90,15 @@ def test_rotate_keys_reencrypts_every_secret_with_the_newest_key(
         tokens = (connection.access_token, connection.refresh_token)
     with override_settings(MAILTRIXY_ENCRYPTION_KEYS=[new, old]):
         findings = [f.text for f in check.findings()]
-        assert any("3 saved secret(s) still use an older encryption key" in t for t in findings)
+        # The consumer secret, two tokens, and the connection's address and identity (4 fields).
+        assert any("7 saved secret(s) still use an older encryption key" in t for t in findings)
         report = rotate_all()
-        assert (report.rotated, report.unreadable) == (3, [])
+        assert (report.rotated, report.unreadable) == (7, [])
         assert rotate_all().rotated == 0  # running it again changes nothing
     with override_settings(MAILTRIXY_ENCRYPTION_KEYS=[new]):  # the old key is gone
         again = Connection.objects.get(pk=connection.pk)
         assert (again.access_token, again.refresh_token) == tokens
+        assert again.external_org_id and again.instance_url.startswith("http")
         assert AppCredentials.objects.get(workspace=team.workspace).client_secret
 
 
