@@ -102,9 +102,17 @@ def schedule_round(args: argparse.Namespace) -> Any:
 
 
 def enqueue(args: argparse.Namespace) -> Any:
-    from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
+    """Sync Now: queue a run, or answer with the one already waiting (as the button does).
 
-    return {"run_id": enqueue_sync(args.workspace, "manual").pk}
+    A worker's periodic round may have queued the new connection's first run a moment ago.
+    """
+    from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
+    from mailtrixy.integrations.salesforce.sync.runs import SyncAlreadyQueued
+
+    try:
+        return {"run_id": enqueue_sync(args.workspace, "manual").pk}
+    except SyncAlreadyQueued as waiting:
+        return {"run_id": waiting.run.pk}
 
 
 def report(args: argparse.Namespace) -> Any:

@@ -18,15 +18,20 @@ DEALS = 30
 def test_a_killed_workers_run_is_finished_by_another_worker(
     make_installation: Callable[..., Installation],
 ) -> None:
-    site = make_installation(SALESFORCE_SYNC_LEASE_SECONDS=str(LEASE_SECONDS))
+    # A long interval: the scheduler must not queue a second run while this one is slowed down.
+    site = make_installation(
+        SALESFORCE_SYNC_LEASE_SECONDS=str(LEASE_SECONDS), SALESFORCE_SYNC_INTERVAL="3600"
+    )
     control = site.start_emulator()
     (entry,) = site.scenario(
         "seed", "--emulator", site.emulator_url, "--workspaces", "1",
         "--contacts", str(CONTACTS), "--deals", str(DEALS),
     )  # fmt: skip
     control.set_faults(entry["org_id"], latency_ms=1000)  # every answer takes a second
-    victim = site.start_worker("victim", threads=1)
+    # Queued before any worker starts: a worker's first scheduler round would otherwise queue the
+    # new connection's first run itself, and this test would watch a second, empty run.
     run_id = site.scenario("enqueue", "--workspace", str(entry["workspace_id"]))["run_id"]
+    victim = site.start_worker("victim", threads=1)
 
     # Kill once the pull has been applied and saved, while the push is under way.
     # Generous: on a loaded machine the pull alone can take a minute (this waits, it does not time).
