@@ -109,28 +109,23 @@ class DealPush:
                 deal__archived_at__isnull=True,
                 deleted_in_salesforce=False,
             )
-            .select_related("deal", "deal__stage", "deal__contact")
+            # The contact's link comes along (its Account): memory stays flat however many
+            # contacts the workspace has, where a map of every link would not.
+            .select_related("deal", "deal__stage", "deal__contact__salesforce")
             .order_by("pk")
         )
-        accounts = self._accounts()
         for link in links.iterator(chunk_size=1000):
             if self.issues.waiting(SOBJECT, link.deal_id):
                 continue
-            item = self._item(link, accounts, read_at)
+            item = self._item(link, read_at)
             if item is not None:
                 yield item
 
-    def _accounts(self) -> dict[int, str]:
-        rows = ContactLink.objects.filter(workspace_id=self.workspace_id).exclude(account_id="")
-        return dict(rows.values_list("contact_id", "account_id"))
-
-    def _item(
-        self, link: DealLink, accounts: dict[int, str], read_at: datetime
-    ) -> tuple[dict[str, Any], Settle] | None:
+    def _item(self, link: DealLink, read_at: datetime) -> tuple[dict[str, Any], Settle] | None:
         deal = link.deal
         assert deal is not None
         try:
-            local = self._local_values(deal, accounts)
+            local = self._local_values(deal)
         except StageError as error:
             self._issue(deal, link, error.code, error.message)
             return None
@@ -150,14 +145,14 @@ class DealPush:
             link.save(update_fields=["create_intent_at"])
         return record, self._settler(link, changes, read_at)
 
-    def _local_values(self, deal: Deal, accounts: dict[int, str]) -> dict[str, str]:
+    def _local_values(self, deal: Deal) -> dict[str, str]:
         self._check_currency(deal)
         values = mapping.deal_local(
             deal,
             self.stages.salesforce_stage(deal.stage),
             multi_currency=self.metadata.multi_currency,
         )
-        values["account"] = accounts.get(deal.contact_id or 0, "")
+        values["account"] = _account_of(deal)
         return values
 
     def _check_currency(self, deal: Deal) -> None:
@@ -320,3 +315,13 @@ class DealPush:
                 link.pending_push = True  # send the full values once more over the adopted one
             link.create_intent_at = None
             link.save(update_fields=["salesforce_id", "pending_push", "create_intent_at"])
+
+
+def _account_of(deal: Deal) -> str:
+    """The Salesforce Account of the deal's contact, when that contact is linked ("" if not)."""
+    if deal.contact is None:
+        return ""
+    try:
+        return str(deal.contact.salesforce.account_id)
+    except ContactLink.DoesNotExist:
+        return ""
