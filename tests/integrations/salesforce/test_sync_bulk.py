@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 
 import pytest
 
-from mailtrixy.inbox.models import Contact
+from mailtrixy.inbox.models import Contact, Deal
 from mailtrixy.integrations.models import Connection
-from mailtrixy.integrations.salesforce.models import ContactLink, SyncCursor
+from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
 from mailtrixy.integrations.salesforce.sync import bulk
 from tests.factories import Team, make_contact
 from tests.integrations.salesforce.conftest import SfOrg
@@ -154,3 +155,39 @@ def test_lines_keep_line_breaks_inside_quoted_fields_across_chunks() -> None:
     chunks = [text[i : i + 5] for i in range(0, len(text), 5)]
     rows = list(csv.reader(bulk._lines(chunks)))
     assert rows == [["Id", "Title"], ["1", 'two\nlines, and "quotes"'], ["2", "plain"]]
+
+
+def test_a_full_reconcile_of_many_opportunities_reads_them_by_job_like_rest(
+    connected: Connection, sf_org: SfOrg, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Amounts, stages and deletes read from the job's CSV land in the deals as REST's would."""
+    monkeypatch.setattr(bulk, "BULK_THRESHOLD", 100)
+    lead = team.stage("Lead")
+    Deal.objects.bulk_create(
+        Deal(workspace=team.workspace, name=f"Deal {n}", amount=Decimal(1000 + n),
+             currency="USD", stage=lead, owner=team.agent)
+        for n in range(2_300)
+    )  # fmt: skip
+    sync(connected)  # pushes 2,300 Opportunities
+    links = {link.deal.name: link.salesforce_id for link in DealLink.objects.select_related("deal")}
+    won, lost, gone = links["Deal 2299"], links["Deal 2298"], links["Deal 2297"]
+    changes = [
+        {"attributes": {"type": "Opportunity"}, "id": won, "StageName": "Closed Won",
+         "Amount": 4321.5},
+        {"attributes": {"type": "Opportunity"}, "id": lost, "StageName": "Closed Lost"},
+    ]  # fmt: skip
+    assert sf_org.rest("PATCH", "composite/sobjects", json={"records": changes}).status_code == 200
+    sf_org.rest("DELETE", f"sobjects/Opportunity/{gone}")
+    SyncCursor.objects.filter(workspace=team.workspace).update(full_reconcile_at=None)
+    sf_org.control.reset_counters(sf_org.org_id)
+
+    stats = sync(connected)
+
+    assert bulk_calls(sf_org)["bulk_query_create"] == 1  # the 300 after the first REST page
+    assert stats["deals_fetched"] == 2_300 and stats["deals_updated"] == 2
+    deals = {d.name: d for d in Deal.objects.filter(workspace=team.workspace)}
+    assert deals["Deal 2299"].amount == Decimal("4321.50")
+    assert deals["Deal 2299"].stage.kind == "won" and deals["Deal 2298"].stage.kind == "lost"
+    assert deals["Deal 2297"].archived_at is not None
+    assert sum(d.archived_at is None for d in deals.values()) == 2_299
+    assert not stats.get("deals_pushed")  # nothing echoed back

@@ -41,8 +41,14 @@ BATCH = 2_000
 POLL_FIRST_SECONDS = 0.1
 POLL_MAX_SECONDS = 10.0
 JOB_TIMEOUT_SECONDS = 30 * 60
-BOOLEAN_FIELDS: dict[str, frozenset[str]] = {"Contact": frozenset({"IsDeleted"})}
-"""Objects pulled by bulk, with their boolean columns (CSV says `true`/`false`)."""
+BOOLEAN_FIELDS: dict[str, frozenset[str]] = {
+    "Contact": frozenset({"IsDeleted"}),
+    "Opportunity": frozenset({"IsDeleted", "IsWon", "IsClosed"}),
+}
+"""Objects pulled by bulk, with their boolean columns (CSV says `true`/`false`).
+
+Every other column stays text, which the mapping reads as REST's values: `Amount` as "1200.5"
+where REST says 1200.5 (`mapping.amount_text` gives "1200.50" for both)."""
 DATETIME_FIELDS = frozenset({"SystemModstamp", "LastModifiedDate", "CreatedDate"})
 DONE = "null"
 
