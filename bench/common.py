@@ -184,6 +184,25 @@ def timed() -> Iterator[Timing]:
     result.cpu = time.process_time() - cpu
 
 
+@contextmanager
+def profiled(path: str | None) -> Iterator[None]:
+    """With a path, profile the block with pyinstrument and write its text report there.
+
+    For finding what misses a target; the figures of a profiled run are not results (the
+    profiler adds its own cost).
+    """
+    if not path:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.002)
+    with profiler:
+        yield
+    with open(path, "w") as out:
+        out.write(profiler.output_text(unicode=True, show_all=False))
+
+
 def child_args() -> dict[str, Any]:
     return dict(json.loads(sys.argv[1])) if len(sys.argv) > 1 else {}
 

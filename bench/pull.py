@@ -1,6 +1,8 @@
 """Initial pull of N contacts, then an incremental sync (1% changed each side), then an idle one.
 
 python -m bench.pull '{"emulator": URL, "size": 10000, "db": "sqlite", "bulk": true}'
+(add "profile": "pull.txt" or "profile_idle": "idle.txt" for a pyinstrument report of the
+initial pull or of the idle sync)
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ def run(emulator: str, size: int, db: str, use_bulk: bool, args: dict[str, Any])
     org = common.make_org(emulator, contacts=size, seed=size)
     incremental = bool(args.get("incremental", True))
     if incremental:
-        common.backdate_all(org, "Contact")  # older than the overlap: incremental sees only Δ
+        # Older than the overlap, as a real org's history: incremental syncs see only Δ.
+        common.backdate_all(org, "Contact")
+        common.backdate_all(org, "Opportunity")
     workspace, member = common.make_workspace()
     connection = common.connect(workspace, member, org)
     org.reset()
     before = common.rss_mb()
-    with common.timed() as took:
+    with common.timed() as took, common.profiled(args.get("profile")):
         stats = common.sync(connection)
     peak = common.peak_rss_mb()
     calls = org.api_calls()
@@ -65,7 +69,7 @@ def run(emulator: str, size: int, db: str, use_bulk: bool, args: dict[str, Any])
         "peak_growth_mb": round(peak - before, 1),
     }
     if incremental:
-        result |= changes(org, connection, workspace, size)
+        result |= changes(org, connection, workspace, size, args.get("profile_idle"))
     return result
 
 
@@ -81,7 +85,9 @@ def run_baseline(
     )
 
 
-def changes(org: common.Org, connection: Any, workspace: Any, size: int) -> dict[str, Any]:
+def changes(
+    org: common.Org, connection: Any, workspace: Any, size: int, profile_idle: str | None = None
+) -> dict[str, Any]:
     """1% of contacts edited in Salesforce, another 1% in MailTrixy; then sync twice."""
     from django.utils import timezone
 
@@ -104,8 +110,9 @@ def changes(org: common.Org, connection: Any, workspace: Any, size: int) -> dict
         stats = common.sync(connection)
     incremental_calls = org.api_calls()
     org.reset()
-    with common.timed() as idle_took:
+    with common.timed() as idle_took, common.profiled(profile_idle):
         common.sync(connection)
+    idle_kinds = org.calls_by_kind()
     return {
         "delta_each_side": delta,
         "incremental_wall_s": round(took.wall, 2),
@@ -114,6 +121,7 @@ def changes(org: common.Org, connection: Any, workspace: Any, size: int) -> dict
         "incremental_updated": stats.get("contacts_updated"),
         "incremental_pushed": stats.get("contacts_pushed"),
         "idle_calls": org.api_calls(),
+        "idle_calls_by_kind": idle_kinds,
         "idle_wall_s": round(idle_took.wall, 2),
     }
 

@@ -84,6 +84,7 @@ class ContactPull:
         self, batch: _Batch, link: ContactLink, record: dict[str, Any], now: datetime
     ) -> None:
         contact = link.contact
+        before = _saved_state(link)
         if link.deleted_in_salesforce:  # undeleted in Salesforce: restore
             link.deleted_in_salesforce = False
             contact.archived_at, contact.archived_reason = None, ""
@@ -107,7 +108,7 @@ class ContactPull:
         for attr in set(result.to_local) - set(changes):  # refused locally: keep trying
             base[attr] = link.base.get(attr, "")
         link.pending_push = link.pending_push or bool(result.to_remote)
-        self._finish_link(batch, link, record, base, now)
+        self._finish_link(batch, link, record, base, now, before)
         batch.conflicts.extend(
             self._conflict_row(record, c.field, c.base, c.local, c.remote, c.winner)
             for c in result.conflicts
@@ -218,10 +219,16 @@ class ContactPull:
         record: dict[str, Any],
         base: dict[str, str],
         now: datetime,
+        before: tuple[object, ...],
     ) -> None:
         self._fill_link(link, record)
-        link.base, link.synced_at = base, now
-        batch.links[link.pk] = link
+        link.base = base
+        # A record re-read by the overlap window, already applied, leaves its link as it was:
+        # not writing it keeps an idle sync's local work small. (`synced_at` may stay older: the
+        # push then compares the contact with the base and finds nothing to send.)
+        if _saved_state(link) != before:
+            link.synced_at = now
+            batch.links[link.pk] = link
         self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
 
     def _fill_link(self, link: ContactLink, record: dict[str, Any]) -> None:
@@ -326,6 +333,19 @@ class ContactPull:
                 )
             if batch.conflicts:
                 SyncConflict.objects.bulk_create(batch.conflicts)
+
+
+def _saved_state(link: ContactLink) -> tuple[object, ...]:
+    """What a pull writes to a link, but for `synced_at`."""
+    return (
+        link.salesforce_id,
+        link.account_id,
+        dict(link.base),
+        link.remote_modstamp,
+        link.pending_push,
+        link.deleted_in_salesforce,
+        link.seen_mark,
+    )
 
 
 def _account_name(record: dict[str, Any]) -> str:

@@ -91,6 +91,7 @@ class DealPull:
 
     def _merge(self, link: DealLink, record: dict[str, Any], now: datetime) -> list[SyncConflict]:
         deal = link.deal
+        before = _saved_state(link)
         link.salesforce_id = record["Id"]  # adopts a create whose answer was lost
         link.remote_modstamp = record["SystemModstamp"]
         link.seen_mark = self.mark
@@ -112,9 +113,11 @@ class DealPull:
             base[attr] = remote[attr]
         for attr in set(result.to_local) - changed:
             base[attr] = link.base.get(attr, "")
-        link.base, link.synced_at = base, now
+        link.base = base
         link.pending_push = link.pending_push or bool(result.to_remote)
-        link.save()
+        if _saved_state(link) != before:  # not a record the overlap window re-read unchanged
+            link.synced_at = now
+            link.save()
         self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
         if changed:
             self.stats.add("deals_updated")
@@ -188,3 +191,15 @@ class DealPull:
                 found[link.salesforce_id] = link
             found[link.external_key] = link
         return found
+
+
+def _saved_state(link: DealLink) -> tuple[object, ...]:
+    """What a pull writes to a link, but for `synced_at`."""
+    return (
+        link.salesforce_id,
+        link.remote_modstamp,
+        link.seen_mark,
+        link.deleted_in_salesforce,
+        dict(link.base),
+        link.pending_push,
+    )
