@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mailtrixy import bulk_insert
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
@@ -36,7 +37,8 @@ DELETED_REASON = "Deleted in Salesforce"
 class _Batch:
     """What one page changes, written in a few bulk statements."""
 
-    new_contacts: list[tuple[Contact, dict[str, Any]]] = field(default_factory=list)
+    new_contacts: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    """(contact, link) rows to insert: plain values, no model instances (bulk_insert)."""
     contacts: dict[int, Contact] = field(default_factory=dict)
     contact_fields: set[str] = field(default_factory=set)
     links: dict[int, ContactLink] = field(default_factory=dict)
@@ -141,11 +143,11 @@ class ContactPull:
             link = ContactLink(workspace_id=self.workspace_id, contact=existing, base={})
             self._merge_first_link(batch, link, record, now)
             return
-        contact = Contact(workspace_id=self.workspace_id, **remote)
-        contact.company = _account_name(record)
-        link = ContactLink(workspace_id=self.workspace_id, base=remote, synced_at=now)
-        self._fill_link(link, record)
-        batch.new_contacts.append((contact, {"link": link}))
+        contact: dict[str, Any] = {
+            "workspace_id": self.workspace_id, **remote, "company": _account_name(record)
+        }  # fmt: skip
+        values = {"workspace_id": self.workspace_id, "base": remote, **self._link_fields(record)}
+        batch.new_contacts.append((contact, values))
         self.stats.add("contacts_created")
 
     def _merge_first_link(
@@ -232,10 +234,17 @@ class ContactPull:
         self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
 
     def _fill_link(self, link: ContactLink, record: dict[str, Any]) -> None:
-        link.salesforce_id = record["Id"]
-        link.account_id = record.get("AccountId") or ""
-        link.remote_modstamp = record["SystemModstamp"]
-        link.seen_mark = self.mark
+        for attr, value in self._link_fields(record).items():
+            setattr(link, attr, value)
+
+    def _link_fields(self, record: dict[str, Any]) -> dict[str, Any]:
+        """What a link takes from the Salesforce record it mirrors."""
+        return {
+            "salesforce_id": record["Id"],
+            "account_id": record.get("AccountId") or "",
+            "remote_modstamp": record["SystemModstamp"],
+            "seen_mark": self.mark,
+        }
 
     def _touch(self, batch: _Batch, contact: Contact, fields: set[str]) -> None:
         if fields:
@@ -301,16 +310,7 @@ class ContactPull:
     def _write(self, batch: _Batch) -> None:
         with transaction.atomic():
             if batch.new_contacts:
-                created = Contact.objects.bulk_create([c for c, _ in batch.new_contacts])
-                new_links = []
-                for contact, extra in zip(created, (e for _, e in batch.new_contacts), strict=True):
-                    link: ContactLink = extra["link"]
-                    link.contact = contact
-                    # written from Salesforce's values: in sync as of its own updated_at
-                    if link.synced_at is not None and contact.updated_at > link.synced_at:
-                        link.synced_at = contact.updated_at
-                    new_links.append(link)
-                ContactLink.objects.bulk_create(new_links)
+                _insert_new(batch.new_contacts)
             if batch.contacts:
                 Contact.objects.bulk_update(
                     list(batch.contacts.values()), sorted(batch.contact_fields)
@@ -333,6 +333,18 @@ class ContactPull:
                 )
             if batch.conflicts:
                 SyncConflict.objects.bulk_create(batch.conflicts)
+
+
+def _insert_new(new: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """New contacts and their links: written from Salesforce's values, so in sync as of the
+    contacts' own `updated_at`."""
+    now = timezone.now()
+    ids = bulk_insert.insert(Contact, [c for c, _ in new], returning_ids=True, now=now)
+    links = [
+        {**link, "contact_id": contact_id, "synced_at": now}
+        for (_, link), contact_id in zip(new, ids, strict=True)
+    ]
+    bulk_insert.insert(ContactLink, links, now=now)
 
 
 def _saved_state(link: ContactLink) -> tuple[object, ...]:

@@ -1,0 +1,90 @@
+"""bulk_insert stores rows exactly as the ORM would, and gives each row its own id."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mailtrixy import bulk_insert
+from mailtrixy.accounts.models import Workspace
+from mailtrixy.inbox.models import Contact
+from mailtrixy.integrations.salesforce.models import ContactLink
+from tests.factories import make_team
+
+# Text as people and Salesforce write it: any Unicode but NUL and lone surrogates, which
+# neither database stores.
+text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
+contact_rows = st.lists(
+    st.fixed_dictionaries(
+        {"first_name": text, "last_name": text, "phone": text, "title": text, "company": text}
+    ),
+    min_size=1,
+    max_size=300,  # more than one statement's worth (MAX_PARAMS)
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=contact_rows)
+def test_inserted_contacts_read_back_as_given_each_under_its_own_id(
+    rows: list[dict[str, str]],
+) -> None:
+    workspace = Workspace.objects.create(name="Inserts")
+    now = timezone.now()
+    given_rows = [
+        {**row, "workspace_id": workspace.pk, "email": f"p{n}@example.com"}
+        for n, row in enumerate(rows)
+    ]
+    ids = bulk_insert.insert(Contact, given_rows, returning_ids=True, now=now)
+
+    assert len(ids) == len(set(ids)) == len(rows)
+    stored = Contact.objects.in_bulk(ids)
+    for contact_id, row in zip(ids, given_rows, strict=True):
+        contact = stored[contact_id]
+        assert {k: getattr(contact, k) for k in row} == row
+        assert contact.created_at == contact.updated_at == now
+        assert contact.archived_at is None and contact.archived_reason == ""
+    workspace.delete()
+
+
+@pytest.mark.django_db
+def test_links_keep_json_and_defaults_as_the_orm_would() -> None:
+    team = make_team()
+    contact = Contact.objects.create(workspace=team.workspace, last_name="Lee")
+    synced = timezone.now() - timedelta(minutes=3)
+    base = {"email": "ünïcode@example.com", "title": 'quote " and \\ backslash', "n": ""}
+    (link_id,) = bulk_insert.insert(
+        ContactLink,
+        [
+            {
+                "workspace_id": team.workspace.pk,
+                "contact_id": contact.pk,
+                "salesforce_id": "003000000000001AAA",
+                "base": base,
+                "synced_at": synced,
+            }
+        ],
+        returning_ids=True,
+    )
+    link = ContactLink.objects.get(pk=link_id)
+    assert link.base == base and link.synced_at == synced
+    assert (link.account_id, link.remote_modstamp, link.seen_mark) == ("", "", 0)
+    assert link.pending_push is False and link.deleted_in_salesforce is False
+    assert link.contact == contact
+
+
+def test_an_unknown_field_is_refused() -> None:
+    row: dict[str, Any] = {"workspace_id": 1, "nickname": "Al"}
+    with pytest.raises(ValueError, match="nickname"):
+        bulk_insert.insert(Contact, [row])
+
+
+def test_nothing_to_insert_touches_no_database() -> None:
+    assert bulk_insert.insert(Contact, [], returning_ids=True, now=datetime.now()) == []
