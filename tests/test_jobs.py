@@ -45,13 +45,15 @@ def queue_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
     yield env
 
 
-def test_a_worker_process_runs_an_enqueued_job(queue_env: dict[str, str]) -> None:
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "mailtrixy", "worker", "--workers", "1"],
-        env=queue_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def test_a_worker_process_runs_an_enqueued_job(queue_env: dict[str, str], tmp_path: Path) -> None:
+    worker_log = tmp_path / "worker.log"
+    with worker_log.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "mailtrixy", "worker", "--workers", "1"],
+            env=queue_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         result = subprocess.run(
             [sys.executable, "-c", ENQUEUE],
@@ -59,11 +61,13 @@ def test_a_worker_process_runs_an_enqueued_job(queue_env: dict[str, str]) -> Non
             capture_output=True,
             text=True,
             timeout=60,
-            check=True,
         )
     finally:
         worker.terminate()
         worker.wait(timeout=15)
+    assert result.returncode == 0, (
+        f"enqueue failed:\n{result.stderr}\nworker said:\n{worker_log.read_text()}"
+    )
     assert result.stdout.strip() == "pong: hello"
 
 

@@ -149,7 +149,7 @@ CACHES["metrics"] = (
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Jobs: see mailtrixy/jobs.py. JOBS_URL picks the queue: sqlite:///path (default),
-# redis://host:port/db, or postgresql://... (PostgresHuey).
+# redis://host:port/db, or postgresql://... (PostgresHuey, see mailtrixy/postgres_queue.py).
 # Under pytest each test process gets its own queue file, as it gets its own test database.
 _UNDER_PYTEST = bool(os.environ.get("PYTEST_VERSION"))
 _JOBS_FILE = f"jobs-test-{os.getpid()}.sqlite3" if _UNDER_PYTEST else "jobs.sqlite3"
@@ -168,7 +168,7 @@ if JOBS_URL.startswith("sqlite:///"):
 elif JOBS_URL.startswith(("redis://", "rediss://")):
     HUEY.update({"huey_class": "huey.RedisHuey", "url": JOBS_URL})
 elif JOBS_URL.startswith(("postgres://", "postgresql://")):
-    HUEY.update({"huey_class": "huey.PostgresHuey", "dsn": JOBS_URL})
+    HUEY.update({"huey_class": "mailtrixy.postgres_queue.PostgresQueue", "dsn": JOBS_URL})
 else:
     raise ValueError(
         f"JOBS_URL must start with sqlite:///, redis:// or postgresql://, not {JOBS_URL!r}."
