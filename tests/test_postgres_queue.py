@@ -38,7 +38,7 @@ def _start_together(queue_class: type, prefix: str) -> list[BaseException]:
         barrier.wait()
         try:
             queue_class("race", dsn=DSN, table_prefix=prefix).storage.close()
-        except BaseException as failure:  # noqa: BLE001 - collected for the assertion
+        except BaseException as failure:  # collected for the assertion
             failures.append(failure)
 
     threads = [threading.Thread(target=start) for _ in range(STARTERS)]
