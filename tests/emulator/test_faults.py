@@ -85,6 +85,17 @@ def test_reads_are_never_dropped(org: OrgSetup, api: httpx.Client) -> None:
     assert api.get("limits").status_code == 200
 
 
+def test_a_composite_of_reads_is_never_dropped(org: OrgSetup, api: httpx.Client) -> None:
+    org.server.control.set_faults(org.org_id, drop_response_rate=1.0)
+    reads = {
+        "compositeRequest": [
+            {"method": "GET", "url": "/services/data/v62.0/limits", "referenceId": "a"}
+        ]
+    }
+    assert api.post("composite", json=reads).status_code == 200
+    assert org.server.control.counters(org.org_id)["faults"] == {}
+
+
 def test_unknown_fault_is_refused(org: OrgSetup) -> None:
     with pytest.raises(httpx.HTTPStatusError):
         org.server.control.set_faults(org.org_id, nonsense=1)

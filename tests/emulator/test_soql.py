@@ -290,10 +290,30 @@ def test_in_and_not_in(org: Org) -> None:
 
 def test_and_or_not_and_parentheses(org: Org) -> None:
     soql = ("SELECT Name FROM Contact WHERE (LastName = 'Doe' OR LastName = 'Alone') "
-            "AND NOT (FirstName = 'Zed') ")  # fmt: skip
+            "AND (NOT FirstName = 'Zed') ")  # fmt: skip
     assert names(org, soql) == ["Jane Doe"]
-    soql = "SELECT Name FROM Contact WHERE LastName = 'Doe' OR LastName = 'Alone' AND Title = null"
+    soql = (
+        "SELECT Name FROM Contact WHERE LastName = 'Doe' OR (LastName = 'Alone' AND Title = null)"
+    )
     assert sorted(names(org, soql)) == ["Jane Doe", "Zed Alone"]
+    soql = "SELECT Name FROM Contact WHERE NOT (LastName = 'Doe' OR LastName = 'Alone')"
+    assert sorted(names(org, soql)) == ["O'Brien", "john Smith"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "LastName = 'Doe' OR LastName = 'Alone' AND Title = null",
+        "LastName = 'Doe' AND LastName = 'Alone' OR Title = null",
+        "LastName = 'Doe' AND NOT FirstName = 'Zed'",
+        "NOT FirstName = 'Zed' OR LastName = 'Doe'",
+    ],
+)
+def test_mixing_and_or_not_without_parentheses_is_malformed(org: Org, condition: str) -> None:
+    """Salesforce: "Parentheses are required whenever you mix the operators"."""
+    refused = error(org, f"SELECT Name FROM Contact WHERE {condition}")
+    assert refused.error_code == "MALFORMED_QUERY"
+    assert "Parentheses are required" in refused.message
 
 
 def test_parent_fields_in_where_behave_like_outer_joins(org: Org) -> None:

@@ -158,7 +158,7 @@ def render_like(pattern: str) -> str:
 
 def render(expr: ast.Expr) -> str:
     if isinstance(expr, ast.Not):
-        return f"NOT ({render(expr.expr)})"
+        return f"(NOT ({render(expr.expr)}))"
     if isinstance(expr, ast.And | ast.Or):
         joiner = " AND " if isinstance(expr, ast.And) else " OR "
         return "(" + joiner.join(render(i) for i in expr.items) + ")"

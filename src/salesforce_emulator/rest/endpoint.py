@@ -77,10 +77,28 @@ async def _serve(request: Request, handle: OrgHandle, user_id: str, version: str
         return error_response(error, headers)
     kind, result = ROUTER.dispatch(RestContext(handle, user_id), rest_request)
     handle.counters.api(kind)
-    if rest_request.method in WRITE_METHODS and result.ok and faults.fires("drop_response"):
+    if _writes(rest_request) and result.ok and faults.fires("drop_response"):
         handle.counters.faults["drop_response"] += 1
         raise DroppedResponse(faults.config.drop_mode, faults.config.hang_seconds)
     return _respond(request, result, headers)
+
+
+def _writes(rest_request: RestRequest) -> bool:
+    """Whether the request may change the org: "commit, then drop the response" needs a commit.
+
+    A Composite request is POSTed even when every subrequest is a GET (the card's lookup, the
+    sync's change queries); it writes only if one of its subrequests does.
+    """
+    if rest_request.method not in WRITE_METHODS:
+        return False
+    body = rest_request.body
+    if rest_request.path.rstrip("/") == "composite" and isinstance(body, dict):
+        subrequests = body.get("compositeRequest")
+        if isinstance(subrequests, list):
+            return any(
+                isinstance(sub, dict) and sub.get("method") in WRITE_METHODS for sub in subrequests
+            )
+    return True
 
 
 def _respond(request: Request, result: RestResult, headers: dict[str, str]) -> Response:

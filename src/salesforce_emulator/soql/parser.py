@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -62,8 +63,8 @@ class _ToAst(Transformer[Token, ast.Query]):
     def field_path(self, *names: Token) -> ast.FieldRef:
         return ast.FieldRef(tuple(str(n) for n in names))
 
-    def where(self, _kw: Token, condition: ast.Expr) -> tuple[str, ast.Expr]:
-        return ("where", condition)
+    def where(self, _kw: Token, condition: Any) -> tuple[str, ast.Expr]:
+        return ("where", _ungrouped(condition, None))
 
     def with_clause(self, _kw: Token, name: Token) -> None:
         if str(name).upper() != "SECURITY_ENFORCED":
@@ -73,14 +74,17 @@ class _ToAst(Transformer[Token, ast.Query]):
         if str(name).upper() not in ("VIEW", "REFERENCE"):
             raise _unexpected(str(name))
 
+    def group(self, condition: Any) -> _Group:
+        return _Group(_ungrouped(condition, None))
+
     def or_expr(self, *parts: Any) -> ast.Or:
-        return ast.Or(tuple(p for p in parts if not isinstance(p, Token)))
+        return ast.Or(tuple(_ungrouped(p, ast.Or) for p in parts if not isinstance(p, Token)))
 
     def and_expr(self, *parts: Any) -> ast.And:
-        return ast.And(tuple(p for p in parts if not isinstance(p, Token)))
+        return ast.And(tuple(_ungrouped(p, ast.And) for p in parts if not isinstance(p, Token)))
 
-    def not_expr(self, _not: Token, expr: ast.Expr) -> ast.Not:
-        return ast.Not(expr)
+    def not_expr(self, _not: Token, expr: Any) -> ast.Not:
+        return ast.Not(_ungrouped(expr, ast.Not))
 
     def compare(self, field: ast.FieldRef, op: Token, value: Any) -> ast.Comparison:
         operator = "!=" if op == "<>" else str(op)
@@ -162,6 +166,28 @@ class _ToAst(Transformer[Token, ast.Query]):
 
     def offset(self, _kw: Token, n: Any) -> tuple[str, int]:
         return ("offset", _count(n, "OFFSET"))
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A condition that stood in parentheses (parse time only)."""
+
+    expr: ast.Expr
+
+
+_LOGICAL = (ast.And, ast.Or, ast.Not)
+
+
+def _ungrouped(part: Any, within: type | None) -> ast.Expr:
+    """The condition `part`, refused if it mixes operators with `within` without parentheses.
+
+    SOQL: "Parentheses are required whenever you mix the operators" AND, OR and NOT.
+    """
+    if isinstance(part, _Group):
+        return part.expr
+    if within is not None and isinstance(part, _LOGICAL) and not isinstance(part, within):
+        raise malformed_query("Parentheses are required whenever AND, OR and NOT are mixed")
+    return part
 
 
 def _count(token: Any, clause: str) -> int:

@@ -131,6 +131,9 @@ def test_timeout_after_salesforce_committed_never_makes_a_second_opportunity(
     with pytest.raises(SalesforceUnavailable):
         sync(connection)
     sf.control.clear_faults(sf.org_id)
+    # The push reached Salesforce and committed; only its answer was lost.
+    assert sf.control.counters(sf.org_id)["faults"].get("drop_response", 0) >= 1
+    assert len(sf_opportunities(sf, external_id=external_id_field)) == 2
     sync(connection)
     sync(connection)
     opportunities = sf_opportunities(sf, external_id=external_id_field)
