@@ -116,3 +116,27 @@ def test_a_quiet_org_keeps_syncing_incrementally(
     assert stats["api_calls"] == 1
     cursor = SyncCursor.objects.get(workspace=team.workspace, sobject="Contact")
     assert cursor.full_reconcile_at == full_pull_at.full_reconcile_at and cursor.full_mark is None
+
+
+def test_a_connection_not_pulled_for_longer_than_the_deleted_records_window_reads_everything(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    """Salesforce keeps deletes for queryAll 15 days; past that only a full read finds them."""
+    from mailtrixy.integrations.salesforce.models import ContactLink
+
+    gone = create_contact(sf_org, LastName="Gone", Email="gone@globex.example")
+    sync(connected)
+    # Deleted and purged from the recycle bin while no sync ran: queryAll no longer has it.
+    link = ContactLink.objects.get(salesforce_id=gone)
+    link.salesforce_id = "003000000000002AAA"
+    link.save()
+    now = timezone.now()
+    cursors = SyncCursor.objects.filter(workspace=team.workspace)
+    cursors.update(full_reconcile_at=now - timedelta(days=3), pulled_at=now - timedelta(days=1))
+    sync(connected)  # read within the window: incremental, the contact stays
+    link.contact.refresh_from_db()
+    assert link.contact.archived_at is None
+    cursors.update(full_reconcile_at=now - timedelta(days=3), pulled_at=now - timedelta(days=16))
+    sync(connected)  # last read 16 days ago: a full read, whose sweep archives it
+    link.contact.refresh_from_db()
+    assert link.contact.archived_at is not None

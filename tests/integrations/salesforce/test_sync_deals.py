@@ -10,7 +10,7 @@ import pytest
 from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.errors import SalesforceUnavailable
-from mailtrixy.integrations.salesforce.models import DealLink, SyncIssue
+from mailtrixy.integrations.salesforce.models import DealLink, StageMapping, SyncIssue
 from tests.factories import Team, make_deal
 from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
 from tests.integrations.salesforce.sync_helpers import (
@@ -239,3 +239,49 @@ def test_an_opportunity_made_before_the_external_id_field_is_updated_not_duplica
     sync(connected)  # a full reconcile still finds it
     deal.refresh_from_db()
     assert deal.archived_at is None
+
+
+def test_a_deal_whose_stage_maps_to_no_active_salesforce_stage_is_held_with_a_clear_error(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team, stage="Proposal")
+    sync(connected)  # maps the pipeline by default and creates the Opportunity
+    (opp,) = sf_opportunities(sf_org).values()
+    StageMapping.objects.filter(stage=deal.stage).update(salesforce_stage="Retired Stage")
+    deal.amount = Decimal("99.00")
+    deal.save()
+    stats = sync(connected)
+    assert stats["issues"] == 1 and not stats.get("deals_pushed")
+    issue = SyncIssue.objects.get(workspace=team.workspace, local_id=deal.pk)
+    assert issue.error_code == "INACTIVE_STAGE"
+    assert "Proposal" in issue.message and "Retired Stage" in issue.message
+    assert sf_opportunities(sf_org)[opp["Id"]]["Amount"] == 1200.0  # nothing guessed or sent
+    StageMapping.objects.filter(stage=deal.stage).update(salesforce_stage="Proposal/Price Quote")
+    SyncIssue.objects.update(retry_after=None)
+    sync(connected)
+    assert sf_opportunities(sf_org)[opp["Id"]]["Amount"] == 99.0
+    assert not SyncIssue.objects.filter(workspace=team.workspace).exists()
+
+
+def test_an_opportunity_moved_to_an_unmapped_salesforce_stage_keeps_the_deals_stage(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team, stage="Proposal")
+    sync(connected)
+    mapped = set(
+        StageMapping.objects.filter(workspace=team.workspace).values_list(
+            "salesforce_stage", flat=True
+        )
+    )
+    active = [r["ApiName"] for r in sf_org.query("SELECT ApiName FROM OpportunityStage")]
+    unmapped = next(name for name in active if name not in mapped)
+    (opp,) = sf_opportunities(sf_org).values()
+    sf_org.rest(
+        "PATCH", f"sobjects/Opportunity/{opp['Id']}", json={"StageName": unmapped, "Amount": 7}
+    )
+    sync(connected)
+    deal.refresh_from_db()
+    assert deal.stage.name == "Proposal"  # never a guessed stage
+    assert deal.amount == Decimal("7.00")  # the rest of the record still flows back
+    issue = SyncIssue.objects.get(workspace=team.workspace, salesforce_id=opp["Id"])
+    assert issue.error_code == "UNMAPPED_SALESFORCE_STAGE" and unmapped in issue.message

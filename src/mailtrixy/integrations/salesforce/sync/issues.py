@@ -23,7 +23,7 @@ def backoff(attempts: int) -> timedelta:
 class IssueLog:
     def __init__(self, workspace_id: int) -> None:
         self.workspace_id = workspace_id
-        self.count = 0
+        self._recorded: set[tuple[str, int | None, str]] = set()
         # Usually few or none: load their keys once so success can clear them cheaply.
         rows = SyncIssue.objects.filter(workspace_id=workspace_id).values_list(
             "sobject", "local_id", "salesforce_id", "retry_after"
@@ -44,8 +44,9 @@ class IssueLog:
         code: str,
         message: str,
     ) -> None:
-        self.count += 1
         key = (sobject, local_id, salesforce_id)
+        again_this_run = key in self._recorded  # the pull and the push both met it: one attempt
+        self._recorded.add(key)
         if key in self._open:
             SyncIssue.objects.filter(
                 workspace_id=self.workspace_id,
@@ -53,13 +54,14 @@ class IssueLog:
                 local_id=local_id,
                 salesforce_id=salesforce_id,
             ).update(
-                attempts=F("attempts") + 1,
+                attempts=F("attempts") + (0 if again_this_run else 1),
                 error_code=code,
                 message=message,
                 record_name=name[:255],
                 last_seen=timezone.now(),
             )
-            self._defer(key)
+            if not again_this_run:
+                self._defer(key)
             return
         SyncIssue.objects.create(
             workspace_id=self.workspace_id,
@@ -72,6 +74,12 @@ class IssueLog:
             retry_after=timezone.now() + backoff(1),
         )
         self._open.add(key)
+
+    @property
+    def count(self) -> int:
+        """How many records had a problem in this run (a record the pull and the push both
+        found is one)."""
+        return len(self._recorded)
 
     def _defer(self, key: tuple[str, int | None, str]) -> None:
         issue = SyncIssue.objects.filter(

@@ -100,7 +100,7 @@ class DealPull:
             return []
         restored = link.deleted_in_salesforce
         link.deleted_in_salesforce = False
-        local, remote = self._values(deal, record)
+        local, remote, stage_error = self._values(deal, record)
         result = merge(
             link.base,
             local,
@@ -118,7 +118,17 @@ class DealPull:
         if _saved_state(link) != before:  # not a record the overlap window re-read unchanged
             link.synced_at = now
             link.save()
-        self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
+        if stage_error is None:
+            self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
+        else:  # kept where admins see it until the mapping is fixed
+            self.issues.record(
+                SOBJECT,
+                local_id=deal.pk,
+                salesforce_id=record["Id"],
+                name=deal.name,
+                code=stage_error.code,
+                message=stage_error.message,
+            )
         if changed:
             self.stats.add("deals_updated")
         self.stats.add("conflicts", len(result.conflicts))
@@ -137,7 +147,9 @@ class DealPull:
             for c in result.conflicts
         ]
 
-    def _values(self, deal: Deal, record: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    def _values(
+        self, deal: Deal, record: dict[str, Any]
+    ) -> tuple[dict[str, str], dict[str, str], StageError | None]:
         """Both sides' values; the stage leaves the merge when it cannot be mapped."""
         multi = self.metadata.multi_currency
         remote = mapping.deal_remote(record, multi_currency=multi)
@@ -145,19 +157,11 @@ class DealPull:
             stage = self.stages.salesforce_stage(deal.stage)
             self.stages.mailtrixy_stage_id(remote["stage"])
         except StageError as error:
-            self.issues.record(
-                SOBJECT,
-                local_id=deal.pk,
-                salesforce_id=record["Id"],
-                name=deal.name,
-                code=error.code,
-                message=error.message,
-            )
             remote.pop("stage")
             local = mapping.deal_local(deal, "", multi_currency=multi)
             local.pop("stage")
-            return local, remote
-        return mapping.deal_local(deal, stage, multi_currency=multi), remote
+            return local, remote, error
+        return mapping.deal_local(deal, stage, multi_currency=multi), remote, None
 
     def _apply(self, deal: Deal, to_local: dict[str, str], restored: bool) -> set[str]:
         updates: dict[str, Any] = {}
