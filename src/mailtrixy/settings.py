@@ -133,6 +133,9 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "mailtrixy_cache",
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mailtrixy"),
+            # Django's default of 300 entries would evict cards long before their 5 minutes
+            # once a team views more than a few hundred conversations.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
         }
     }
 

@@ -200,3 +200,11 @@ def stored_cache_entries() -> list[tuple[str, object]]:
     with db_connection.cursor() as cursor:
         cursor.execute("SELECT cache_key, value FROM mailtrixy_cache")
         return [(key, pickle.loads(base64.b64decode(value))) for key, value in cursor.fetchall()]
+
+
+def test_cards_of_a_thousand_conversations_stay_cached_for_their_five_minutes(db: None) -> None:
+    """Django's database cache culls at 300 entries by default; a busy team views more."""
+    for n in range(1000):
+        cache.set(f"card-capacity-{n}", n, timeout=300)
+    assert cache.get("card-capacity-0") == 0
+    assert cache.get("card-capacity-999") == 999

@@ -39,7 +39,11 @@ READ_METHODS = {"GET", "HEAD"}
 
 
 class SalesforceClient:
-    def __init__(self, connection: Connection, *, timeout: float | None = None) -> None:
+    def __init__(
+        self, connection: Connection, *, timeout: float | None = None, retries: int | None = None
+    ) -> None:
+        """`timeout` bounds each request; `retries` (default SALESFORCE_RETRIES) how many more
+        tries a failed read gets. A person waiting (the card) wants none: one timeout is all."""
         if connection.needs_reconnect:
             raise NeedsReconnect(connection.status_reason or "Reconnect Salesforce.")
         self.connection_id = connection.pk
@@ -47,7 +51,7 @@ class SalesforceClient:
         self.instance_url = connection.instance_url.rstrip("/")
         self.version: str = settings.SALESFORCE_API_VERSION
         self.timeout = timeout
-        self.retries: int = settings.SALESFORCE_RETRIES
+        self.retries: int = settings.SALESFORCE_RETRIES if retries is None else retries
         self.calls = 0
         """API requests this client sent (each counts against the org's daily allocation)."""
 

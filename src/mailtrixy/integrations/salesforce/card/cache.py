@@ -141,8 +141,8 @@ class CardCache:
 
 
 def lock_seconds() -> int:
-    """How long one lookup may hold the lock: up to three requests (a token refresh between
-    two tries), each within the card's time limit, plus a margin."""
+    """How long one lookup may hold the lock: up to three requests (the lookup, a token
+    refresh, the lookup again), each within the card's time limit, plus a margin."""
     return math.ceil(3 * float(settings.SALESFORCE_CARD_TIMEOUT)) + 2
 
 

@@ -88,7 +88,10 @@ def fetch(connection: Connection, email: str, generation: int) -> SalesforceCard
     """One lookup against Salesforce (what the cache calls on a miss)."""
     workspace_id = connection.workspace_id
     known = org_facts(workspace_id, generation)
-    client = SalesforceClient(connection, timeout=float(settings.SALESFORCE_CARD_TIMEOUT))
+    # No retries: a slow or failing Salesforce hides the card within one time limit.
+    client = SalesforceClient(
+        connection, timeout=float(settings.SALESFORCE_CARD_TIMEOUT), retries=0
+    )
     result = lookup(client, email, org_id=connection.external_org_id, facts=known)
     if known is None:
         card_cache.put_facts(workspace_id, generation, result.facts)
