@@ -285,3 +285,24 @@ def test_an_opportunity_moved_to_an_unmapped_salesforce_stage_keeps_the_deals_st
     assert deal.amount == Decimal("7.00")  # the rest of the record still flows back
     issue = SyncIssue.objects.get(workspace=team.workspace, salesforce_id=opp["Id"])
     assert issue.error_code == "UNMAPPED_SALESFORCE_STAGE" and unmapped in issue.message
+
+
+def test_a_contact_role_whose_answer_was_lost_is_adopted_not_created_twice(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    create_contact(sf_org, LastName="Lee", Email="ann@globex.example")  # no Account
+    deal = make_deal(team)
+    sync(connected)  # links the contact, creates the Opportunity (the deal has no contact yet)
+    deal.contact = team.workspace.contacts.get()
+    deal.save()
+    sf_org.control.set_faults(sf_org.org_id, drop_response_rate=1.0, drop_mode="disconnect")
+    with pytest.raises(SalesforceUnavailable):
+        sync(connected)  # the role's create commits; its answer is lost
+    sf_org.control.clear_faults(sf_org.org_id)
+    sync(connected)
+    sync(connected)
+    roles = sf_org.query("SELECT Id, OpportunityId FROM OpportunityContactRole")
+    link = DealLink.objects.get(deal=deal)
+    assert [(r["Id"], r["OpportunityId"]) for r in roles] == [
+        (link.contact_role_id, link.salesforce_id)
+    ]

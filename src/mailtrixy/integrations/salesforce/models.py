@@ -60,6 +60,9 @@ class DealLink(models.Model):
     external_key = models.CharField(max_length=32, default=new_external_key, unique=True)
     salesforce_id = models.CharField(max_length=18, blank=True)
     contact_role_id = models.CharField(max_length=18, blank=True)
+    # Set as the OpportunityContactRole create is sent; a run that finds it set (the answer was
+    # lost) first looks for the role that create may have made, so none is ever made twice.
+    contact_role_intent_at = models.DateTimeField(null=True, blank=True)
     base = models.JSONField(default=dict)
     remote_modstamp = models.CharField(max_length=32, blank=True)
     create_intent_at = models.DateTimeField(null=True, blank=True)

@@ -203,6 +203,7 @@ class SyncEngine:
         contacts = ContactPush(self.workspace_id, self.stats, issues)
         deals = DealPush(self.connection, client, self.stats, issues, meta, stages)
         deals.reconcile_intents()
+        deals.reconcile_contact_roles()
         calls = operations.execute(client, contacts.operations(), self.heartbeat)
         calls += operations.execute(client, deals.operations(), self.heartbeat)
         calls += operations.execute(client, deals.contact_role_operations(), self.heartbeat)

@@ -246,6 +246,8 @@ class DealPush:
         )
         for link in links.iterator(chunk_size=1000):
             assert link.deal is not None and link.deal.contact is not None
+            link.contact_role_intent_at = timezone.now()
+            link.save(update_fields=["contact_role_intent_at"])
             record = {
                 "attributes": {"type": "OpportunityContactRole"},
                 "OpportunityId": link.salesforce_id,
@@ -258,13 +260,39 @@ class DealPush:
         def settle(result: ItemResult) -> None:
             if result.get("success"):
                 link.contact_role_id = str(result["id"])
-                link.save(update_fields=["contact_role_id"])
+                link.contact_role_intent_at = None
+                link.save(update_fields=["contact_role_id", "contact_role_intent_at"])
                 return
             code, message = first_error(result)
             assert link.deal is not None
             self._issue(link.deal, link, code, f"Could not add the deal's contact role: {message}")
 
         return settle
+
+    def reconcile_contact_roles(self) -> None:
+        """Adopt contact roles that an unanswered create made, before any is created again.
+
+        Costs a query only after a create's answer was lost (the intent is still set).
+        """
+        pending = list(
+            DealLink.objects.filter(
+                workspace_id=self.workspace_id,
+                contact_role_id="",
+                contact_role_intent_at__isnull=False,
+            ).exclude(salesforce_id="")
+        )
+        for start in range(0, len(pending), 200):
+            chunk = pending[start : start + 200]
+            soql = (
+                "SELECT Id, OpportunityId FROM OpportunityContactRole "
+                f"WHERE OpportunityId IN {quote_list([link.salesforce_id for link in chunk])}"
+            )
+            roles = {row["OpportunityId"]: row["Id"] for page in self.client.query_pages(soql)
+                     for row in page}  # fmt: skip
+            for link in chunk:
+                link.contact_role_id = roles.get(link.salesforce_id, "")
+                link.contact_role_intent_at = None
+                link.save(update_fields=["contact_role_id", "contact_role_intent_at"])
 
     # -- create intents without an external id ----------------------------------------------
 
