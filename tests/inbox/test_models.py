@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from mailtrixy.inbox.forms import ContactForm, DealForm
 from mailtrixy.inbox.models import Contact, Stage, StageKind
@@ -119,3 +119,22 @@ def test_deal_amount_cannot_be_negative(team: Team) -> None:
     )
     assert not form.is_valid()
     assert "amount" in form.errors
+
+
+def test_looking_contacts_up_by_email_ignores_case_and_empty_emails(team: Team) -> None:
+    jane = make_contact(team.workspace, "Jane@Example.com")
+    Contact.objects.create(workspace=team.workspace, first_name="No", last_name="Email")
+    found = Contact.objects.filter(workspace=team.workspace).with_emails(["jane@example.com", ""])
+    assert list(found) == [jane]
+
+
+def test_looking_contacts_up_by_email_uses_the_email_index(team: Team) -> None:
+    """A scan here made the initial pull quadratic: one lookup per page of 2,000 records."""
+    Contact.objects.bulk_create(
+        Contact(workspace=team.workspace, last_name=f"C{n}", email=f"c{n}@example.com")
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    lookup = Contact.objects.filter(workspace=team.workspace).with_emails(["c7@example.com"])
+    assert "contact_email_unique_per_workspace_ignoring_case" in lookup.order_by().explain()

@@ -28,7 +28,7 @@ class ContactForm(WorkspaceForm):
         email: str = self.cleaned_data["email"].strip()
         if not email:
             return email
-        others = Contact.objects.filter(workspace=self.workspace, email__iexact=email)
+        others = Contact.objects.filter(workspace=self.workspace).with_emails([email.lower()])
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,21 @@ from django.db.models.functions import Lower
 from mailtrixy.accounts.models import Member, Workspace
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO currency code, like USD.")
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def with_emails(self, emails: Iterable[str]) -> ContactQuerySet:
+        """Contacts whose email, ignoring case, is one of `emails` (given lower-cased).
+
+        Written so that the database uses the unique index on LOWER(email): the index's
+        condition (email <> '') must appear in the query, or SQLite and PostgreSQL read every
+        contact of the workspace — a pull of N contacts then costs N²/2,000 row reads.
+        """
+        return (
+            self.exclude(email="")
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=list(emails))
+        )
 
 
 class Contact(models.Model):
@@ -27,6 +43,8 @@ class Contact(models.Model):
     # Archived contacts are kept (conversations still point at them) but hidden from lists.
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_reason = models.CharField(max_length=255, blank=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mailtrixy import bulk_insert
@@ -194,7 +193,7 @@ class ContactPull:
         return to_local
 
     def _email_taken(self, email: str, exclude: int | None = None) -> bool:
-        query = Contact.objects.filter(workspace_id=self.workspace_id, email__iexact=email)
+        query = Contact.objects.filter(workspace_id=self.workspace_id).with_emails([email.lower()])
         if exclude is not None:
             query = query.exclude(pk=exclude)
         return query.exists()
@@ -295,16 +294,17 @@ class ContactPull:
             return {}, set()
         rows = (
             Contact.objects.filter(workspace_id=self.workspace_id)
-            .annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails)
+            .with_emails(emails)
             .select_related("salesforce")
+            .order_by()
         )
         unlinked: dict[str, Contact] = {}
         taken: set[str] = set()
         for contact in rows:
-            taken.add(contact.email_lower)
+            email = contact.email.lower()  # as the page's emails were lowered
+            taken.add(email)
             if not hasattr(contact, "salesforce"):
-                unlinked[contact.email_lower] = contact
+                unlinked[email] = contact
         return unlinked, taken
 
     def _write(self, batch: _Batch) -> None:
