@@ -163,3 +163,41 @@ def push(org: common.Org, deals: list[Any], budget_s: float, *, update: bool) ->
         "baseline_done": done,
         "baseline_api_calls": org.api_calls() * len(deals) // done,
     }
+
+
+def card(org: common.Org, emails: list[str], budget_s: float) -> dict[str, Any]:
+    """The card as commonly written: no cache, the spec's two SOQL queries as two REST calls
+    (simple-salesforce), for each view in `emails`; stops after `budget_s` s, calls projected."""
+    sf = simple_salesforce(org)
+    org.reset()
+    took: list[float] = []
+    start = time.perf_counter()
+    for email in emails:
+        began = time.perf_counter()
+        quoted = email.replace("\\", "\\\\").replace("'", "\\'")
+        found = sf.query(
+            f"SELECT Id, Title, LeadSource, AccountId, Account.Name FROM Contact "
+            f"WHERE Email = '{quoted}' LIMIT 1"
+        )["records"]
+        if found and found[0]["AccountId"]:
+            sf.query(
+                "SELECT Name, StageName, Amount, IsWon, IsClosed FROM Opportunity "
+                f"WHERE AccountId = '{found[0]['AccountId']}' ORDER BY CloseDate DESC LIMIT 5"
+            )
+        took.append((time.perf_counter() - began) * 1000)
+        if time.perf_counter() - start > budget_s:
+            break
+    calls = org.api_calls()
+    return {
+        "baseline_views": len(took),
+        "baseline_view_ms": _percentiles(took),
+        "baseline_calls_per_1000_views": round(calls * 1000 / len(took), 1),
+        "baseline_extrapolated": len(took) < len(emails),
+    }
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    import statistics
+
+    cuts = statistics.quantiles(samples, n=100) if len(samples) > 1 else [samples[0]] * 99
+    return {"p50": round(cuts[49], 1), "p95": round(cuts[94], 1), "p99": round(cuts[98], 1)}

@@ -161,6 +161,7 @@ def markdown(facts: dict[str, Any], results: list[dict[str, Any]]) -> str:
             )
             + f"\n\nAPI calls per 1,000 views: {r['calls_per_1000_views']}; "
             f"20 concurrent users: {r['rps_20_users']} requests/s ({r['calls_20_users']} calls)."
+            + _card_baseline(r)
         )
     sched = [r for r in results if r.get("bench") == "scheduler" and "error" not in r]
     if sched:
@@ -183,3 +184,15 @@ def markdown(facts: dict[str, Any], results: list[dict[str, Any]]) -> str:
     if errors:
         parts.append("### Failed\n\n" + "\n".join(f"- {e}" for e in errors))
     return "\n\n".join(parts) + "\n"
+
+
+def _card_baseline(r: dict[str, Any]) -> str:
+    if "baseline_view_ms" not in r:
+        return ""
+    ms = r["baseline_view_ms"]
+    cut = f", the first {r['baseline_views']} views" if r["baseline_extrapolated"] else ""
+    return (
+        "\n\nBaseline (no cache, two REST queries per view, simple-salesforce, same views"
+        f"{cut}): p50 {ms['p50']} ms, p95 {ms['p95']} ms, p99 {ms['p99']} ms; "
+        f"API calls per 1,000 views: {r['baseline_calls_per_1000_views']}."
+    )
