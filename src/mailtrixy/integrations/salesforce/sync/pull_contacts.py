@@ -22,6 +22,7 @@ from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
 from mailtrixy.integrations.salesforce.sync.merge import changed_later, merge
+from mailtrixy.integrations.salesforce.sync.planner_stats import PlannerStatistics
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
 SOBJECT = "Contact"
@@ -51,6 +52,7 @@ class ContactPull:
         self.stats = stats
         self.issues = issues
         self.mark = mark  # set on every link seen, for the full reconcile's sweep
+        self.planner = PlannerStatistics((Contact._meta.db_table, ContactLink._meta.db_table))
 
     def apply_page(self, records: list[dict[str, Any]]) -> None:
         self.stats.add("contacts_fetched", len(records))
@@ -68,6 +70,7 @@ class ContactPull:
             else:
                 self._first_link(batch, record, by_email, claimed, taken, now)
         self._write(batch)
+        self.planner.grew_to(self.stats.counts["contacts_created"])
 
     # -- per record -------------------------------------------------------------------------
 
