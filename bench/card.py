@@ -68,11 +68,11 @@ def run(emulator: str, count: int, args: dict[str, Any]) -> dict[str, Any]:
         soql = "SELECT Email FROM Contact WHERE Email != null ORDER BY Id LIMIT 300"
         emails = [r["Email"] for r in api.get("query", params={"q": soql}).json()["records"]]
     known = [Contact.objects.create(workspace=workspace, email=e, last_name="x").pk for e in emails]
-    email_of = dict(Contact.objects.filter(workspace=workspace).values_list("pk", "email"))
     unknown = [
         Contact.objects.create(workspace=workspace, email=f"nobody{i}@nowhere.example").pk
         for i in range(100)
     ]
+    email_of = dict(Contact.objects.filter(workspace=workspace).values_list("pk", "email"))
     client = Client()
     client.force_login(member.user)
     cookie = client.cookies["sessionid"].value
