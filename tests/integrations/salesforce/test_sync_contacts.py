@@ -198,3 +198,26 @@ def test_a_change_salesforce_refuses_is_kept_with_its_error_while_others_go_thro
     sync(connected)
     assert not SyncIssue.objects.filter(workspace=team.workspace).exists()
     assert sf_contacts(sf_org)[refused]["LastName"] == "Lee-Smith"
+
+
+def test_a_refused_record_waits_for_its_backoff_before_it_is_sent_again(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    refused = create_contact(sf_org, LastName="Lee", Email="ann@globex.example")
+    sync(connected)
+    ann = Contact.objects.get(salesforce__salesforce_id=refused)
+    ann.last_name = ""  # Salesforce requires LastName
+    ann.save()
+    assert sync(connected)["issues"] == 1
+    issue = SyncIssue.objects.get(workspace=team.workspace, salesforce_id=refused)
+    assert issue.attempts == 1 and issue.retry_after is not None
+    assert issue.retry_after > timezone.now() + timezone.timedelta(minutes=1)
+    stats = sync(connected)  # within the backoff: not sent, not counted again
+    assert not stats.get("contacts_pushed") and not stats.get("push_calls")
+    issue.refresh_from_db()
+    assert issue.attempts == 1
+    SyncIssue.objects.update(retry_after=timezone.now() - timezone.timedelta(seconds=1))
+    assert sync(connected)["issues"] == 1  # due again: sent, refused again, backoff doubled
+    issue.refresh_from_db()
+    assert issue.attempts == 2
+    assert issue.retry_after > timezone.now() + timezone.timedelta(minutes=3)

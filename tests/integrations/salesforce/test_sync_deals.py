@@ -306,3 +306,16 @@ def test_a_contact_role_whose_answer_was_lost_is_adopted_not_created_twice(
     assert [(r["Id"], r["OpportunityId"]) for r in roles] == [
         (link.contact_role_id, link.salesforce_id)
     ]
+
+
+def test_a_refused_deal_stays_reported_through_the_pulls_that_re_read_it(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    sync(connected)
+    deal.name = ""  # Salesforce requires Name
+    deal.save()
+    assert sync(connected)["issues"] == 1
+    sync(connected)  # the pull's overlap re-reads the Opportunity; the push waits its backoff
+    issue = SyncIssue.objects.get(workspace=team.workspace, local_id=deal.pk)
+    assert issue.attempts == 1 and issue.error_code == "REQUIRED_FIELD_MISSING"

@@ -233,7 +233,11 @@ class ContactPull:
         if _saved_state(link) != before:
             link.synced_at = now
             batch.links[link.pk] = link
-        self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
+        # A push Salesforce refused stays reported (and waits for its backoff) while the contact
+        # still differs from what Salesforce holds; re-reading the record settles nothing.
+        local = mapping.contact_local(link.contact)
+        if not link.pending_push and all(base.get(k, "") == v for k, v in local.items()):
+            self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
 
     def _fill_link(self, link: ContactLink, record: dict[str, Any]) -> None:
         for attr, value in self._link_fields(record).items():

@@ -118,8 +118,13 @@ class DealPull:
         if _saved_state(link) != before:  # not a record the overlap window re-read unchanged
             link.synced_at = now
             link.save()
+        # A push Salesforce refused stays reported (and waits for its backoff) while the deal
+        # still differs from what Salesforce holds; re-reading the record settles nothing.
+        local_now = {**local, **{attr: result.to_local[attr] for attr in changed}}
+        settled = not link.pending_push and all(base.get(k, "") == v for k, v in local_now.items())
         if stage_error is None:
-            self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
+            if settled:
+                self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
         else:  # kept where admins see it until the mapping is fixed
             self.issues.record(
                 SOBJECT,
