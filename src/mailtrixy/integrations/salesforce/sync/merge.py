@@ -91,3 +91,8 @@ def changed_later(local_updated_at: datetime, record: dict[str, Any]) -> bool:
     """
     local = local_updated_at.replace(microsecond=local_updated_at.microsecond // 1000 * 1000)
     return local > parse_datetime(record["LastModifiedDate"])
+
+
+def in_sync(base: Values, local: Values) -> bool:
+    """Nothing is left to push: every local value is what the merge base says Salesforce holds."""
+    return all(base.get(name, "") == value for name, value in local.items())

@@ -21,7 +21,7 @@ from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
-from mailtrixy.integrations.salesforce.sync.merge import changed_later, merge
+from mailtrixy.integrations.salesforce.sync.merge import changed_later, in_sync, merge
 from mailtrixy.integrations.salesforce.sync.planner_stats import PlannerStatistics
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
@@ -236,7 +236,7 @@ class ContactPull:
         # A push Salesforce refused stays reported (and waits for its backoff) while the contact
         # still differs from what Salesforce holds; re-reading the record settles nothing.
         local = mapping.contact_local(link.contact)
-        if not link.pending_push and all(base.get(k, "") == v for k, v in local.items()):
+        if not link.pending_push and in_sync(base, local):
             self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
 
     def _fill_link(self, link: ContactLink, record: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.salesforce.models import DealLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
-from mailtrixy.integrations.salesforce.sync.merge import changed_later, merge
+from mailtrixy.integrations.salesforce.sync.merge import changed_later, in_sync, merge
 from mailtrixy.integrations.salesforce.sync.metadata import EXTERNAL_ID_FIELD, OrgMetadata
 from mailtrixy.integrations.salesforce.sync.stages import StageError, StageMap
 from mailtrixy.integrations.salesforce.sync.stats import Stats
@@ -121,7 +121,7 @@ class DealPull:
         # A push Salesforce refused stays reported (and waits for its backoff) while the deal
         # still differs from what Salesforce holds; re-reading the record settles nothing.
         local_now = {**local, **{attr: result.to_local[attr] for attr in changed}}
-        settled = not link.pending_push and all(base.get(k, "") == v for k, v in local_now.items())
+        settled = not link.pending_push and in_sync(base, local_now)
         if stage_error is None:
             if settled:
                 self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
