@@ -138,3 +138,21 @@ def test_looking_contacts_up_by_email_uses_the_email_index(team: Team) -> None:
         cursor.execute("ANALYZE")
     lookup = Contact.objects.filter(workspace=team.workspace).with_emails(["c7@example.com"])
     assert "contact_email_unique_per_workspace_ignoring_case" in lookup.order_by().explain()
+
+
+def test_a_pull_pages_worth_of_emails_is_looked_up_through_the_email_index(team: Team) -> None:
+    """2,000 emails in one IN list read as a scan of the workspace on PostgreSQL: 115 ms a page
+    at 130,000 contacts, where one probe per email takes 7 ms."""
+    Contact.objects.bulk_create(
+        Contact(workspace=team.workspace, last_name=f"C{n}", email=f"c{n}@example.com")
+        for n in range(20_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    emails = [f"c{n}@example.com" for n in range(0, 40_000, 20)]  # half of them known
+    lookup = Contact.objects.filter(workspace=team.workspace).with_emails(emails).order_by()
+
+    plan = lookup.explain()
+    assert "contact_email_unique_per_workspace_ignoring_case" in plan
+    assert "Seq Scan on inbox_contact" not in plan and "SCAN inbox_contact" not in plan
+    assert sorted(c.email for c in lookup) == sorted(emails[:1000])

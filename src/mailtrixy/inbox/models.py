@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from mailtrixy.accounts.models import Member, Workspace
@@ -23,11 +24,27 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         condition (email <> '') must appear in the query, or SQLite and PostgreSQL read every
         contact of the workspace — a pull of N contacts then costs N²/2,000 row reads.
         """
-        return (
-            self.exclude(email="")
-            .annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=list(emails))
-        )
+        emails = list(emails)
+        query = self.exclude(email="")
+        database = connections[self.db]
+        if database.vendor == "postgresql":
+            # Only the table's own name is formatted in; the emails are a parameter.
+            probe = _EMAIL_PROBE.format(database.ops.quote_name(self.model._meta.db_table))
+            return query.filter(pk__in=RawSQL(probe, [emails]))  # noqa: S611
+        return query.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+
+
+_EMAIL_PROBE = (
+    "SELECT c.id FROM unnest(%s::text[]) AS e(email) CROSS JOIN LATERAL "
+    "(SELECT id FROM {0} c WHERE lower(c.email) = e.email AND c.email <> '' OFFSET 0) c"
+)
+"""One probe of the email index per email, on PostgreSQL.
+
+`LOWER(email) IN (2,000 values)` read there as a sequential scan of the workspace: PostgreSQL 15
+costs 2,000 index probes above reading 100,000 rows, and evaluates LOWER() on each of them
+(115 ms a page at 130,000 contacts against 7 ms here; bench/RESULTS.md). The LATERAL subquery is
+a parameterised probe per email; OFFSET 0 keeps the planner from flattening it into a hash join.
+"""
 
 
 class Contact(models.Model):
