@@ -48,8 +48,9 @@ def test_five_thousand_records_sharing_one_stamp_are_all_pulled_without_looping(
     sf_org.control.reset_counters(sf_org.org_id)
     stats = sync(connected)
     assert set(local_contacts(team.workspace.pk)) == set(ids)
-    # 3 pages of 2,000 plus the org's metadata: no page is fetched twice.
-    assert stats["api_calls"] <= 3 + 1
+    # 3 pages of 2,000, the first in the Composite that also reads the org's metadata: no page
+    # is fetched twice.
+    assert stats["api_calls"] == 3
     again = sync(connected)
     assert again["api_calls"] <= 3 and not again.get("contacts_updated")
 
@@ -61,9 +62,9 @@ def test_pulling_ten_thousand_contacts_costs_the_minimum_of_query_calls(
     sf_org.control.reset_counters(sf_org.org_id)
     stats = sync(connected)
     assert Contact.objects.filter(workspace=team.workspace).count() == 10_000
-    # ⌈10,000 / 2,000⌉ = 5 pages (the first in the Composite with the Opportunity query),
-    # plus the org's metadata read: at most the minimum plus 2.
-    assert sf_org.api_calls() <= 5 + 2
+    # ⌈10,000 / 2,000⌉ = 5 pages, the first in the Composite that also carries the Opportunity
+    # query and the org's metadata reading: exactly the minimum.
+    assert sf_org.api_calls() == 5
     assert stats["api_calls"] == sf_org.api_calls()
 
 

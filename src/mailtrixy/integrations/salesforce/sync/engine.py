@@ -1,8 +1,9 @@
 """One sync of a workspace with its org: pull both objects, then push, then sweep.
 
-Cost: when nothing changed, one API call (a Composite carrying the two incremental queries; the
-org's metadata is read once an hour). Pulled pages are applied and the cursor saved page by page,
-so a run that dies resumes where it was, re-reading at most one page and the overlap window.
+Cost: when nothing changed, one API call (a Composite carrying the two incremental queries,
+and once an hour the org's metadata reading too). Pulled pages are applied and the cursor saved
+page by page, so a run that dies resumes where it was, re-reading at most one page and the
+overlap window.
 """
 
 from __future__ import annotations
@@ -73,22 +74,24 @@ class SyncEngine:
     def run(self) -> dict[str, object]:
         self._check_budget()
         client = self.client = SalesforceClient(self.connection)
-        meta = metadata.load(client, self.connection)
-        ensure_defaults(self.workspace_id, meta)
-        stages = StageMap.load(self.workspace_id, meta)
-        issues = IssueLog(self.workspace_id)
+        known = metadata.known(self.workspace_id)
         contacts = _Plan(self.workspace_id, "Contact", pull_contacts.SELECT, "")
         deals = _Plan(
             self.workspace_id,
             "Opportunity",
-            pull_deals.select_fields(meta),
-            pull_deals.where_mine(meta),
+            pull_deals.select_fields(known.metadata),
+            pull_deals.where_mine(known.metadata),
         )
+        meta, pages = self._open(client, [contacts, deals], known)
+        ensure_defaults(self.workspace_id, meta)
+        stages = StageMap.load(self.workspace_id, meta)
+        issues = IssueLog(self.workspace_id)
         appliers: list[PagePull] = [
             pull_contacts.ContactPull(self.workspace_id, self.stats, issues, contacts.mark),
             pull_deals.DealPull(self.workspace_id, self.stats, issues, meta, stages, deals.mark),
         ]
-        self._pull(client, [contacts, deals], appliers)
+        for plan, applier, page in zip([contacts, deals], appliers, pages, strict=True):
+            self._read(client, plan, applier, page)
         if contacts.full:
             self._sweep_contacts(contacts.mark)
             contacts.finish_full()
@@ -119,32 +122,53 @@ class SyncEngine:
 
     # -- pull ------------------------------------------------------------------------------
 
-    def _pull(self, client: SalesforceClient, plans: list[_Plan], appliers: list[PagePull]) -> None:
-        """First pages of every object in one Composite call, then each object's next pages."""
+    def _open(
+        self, client: SalesforceClient, plans: list[_Plan], known: metadata.Known
+    ) -> tuple[metadata.OrgMetadata, list[dict[str, Any]]]:
+        """The first page of every object in one Composite call, the org's metadata riding along
+        when the last reading is stale; each first page, for the metadata it found."""
         subrequests = [
             {
                 "method": "GET",
-                "url": client.service_path(f"queryAll?q={url_quote(plan.soql(), safe='')}"),
+                "url": client.service_path(plan.query_path()),
                 "referenceId": plan.sobject,
             }
             for plan in plans
         ]
+        if not known.fresh:
+            subrequests += metadata.subrequests(client)
         answers = client.composite(subrequests)
-        for plan, applier, answer in zip(plans, appliers, answers, strict=True):
-            page = subresponse_body(answer)
-            fetched = 0
-            while True:
-                applier.apply_page(page["records"])
-                plan.advance(page["records"])
-                self.heartbeat()
-                fetched += len(page["records"])
-                if page.get("done", True):
-                    break
-                if bulk.pays(plan, page, fetched):  # a large full pull: the rest in one job
-                    bulk.pull(client, plan, applier, self.heartbeat)
-                    break
-                page = client.request("GET", page["nextRecordsUrl"]).json()
-            plan.read_to_end()
+        meta = known.metadata
+        if not known.fresh:
+            meta = metadata.store(self.workspace_id, metadata.parse(answers[len(plans) :]))
+        pages = []
+        for plan, answer in zip(plans, answers, strict=False):
+            if plan.sobject == "Opportunity" and plan.fields != pull_deals.select_fields(meta):
+                # The reading changed what the query must select: the guessed page is not used.
+                plan.fields = pull_deals.select_fields(meta)
+                plan.where = pull_deals.where_mine(meta)
+                pages.append(client.request("GET", client.service_path(plan.query_path())).json())
+            else:
+                pages.append(subresponse_body(answer))
+        return meta, pages
+
+    def _read(
+        self, client: SalesforceClient, plan: _Plan, applier: PagePull, page: dict[str, Any]
+    ) -> None:
+        """Apply an object's pages from its first one: REST pages, or a Bulk job if that pays."""
+        fetched = 0
+        while True:
+            applier.apply_page(page["records"])
+            plan.advance(page["records"])
+            self.heartbeat()
+            fetched += len(page["records"])
+            if page.get("done", True):
+                break
+            if bulk.pays(plan, page, fetched):  # a large full pull: the rest in one job
+                bulk.pull(client, plan, applier, self.heartbeat)
+                break
+            page = client.request("GET", page["nextRecordsUrl"]).json()
+        plan.read_to_end()
 
     def _sweep_contacts(self, mark: int) -> None:
         """After a complete full pull: links not seen are gone from Salesforce for good."""
@@ -255,6 +279,10 @@ class _Plan:
             conditions.append(f"SystemModstamp >= {datetime_literal(since)}")
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         return f"SELECT {self.fields} FROM {self.sobject}{where} ORDER BY SystemModstamp, Id"
+
+    def query_path(self) -> str:
+        """The REST resource of the first page (queryAll: deletes are changes too)."""
+        return f"queryAll?q={url_quote(self.soql(), safe='')}"
 
     def advance(self, records: list[dict[str, Any]]) -> None:
         """Move the cursor to the last record of a page that has been applied."""

@@ -1,7 +1,14 @@
-"""What the sync needs to know about the org, read once an hour: currencies, fields, stages."""
+"""What the sync needs to know about the org, read once an hour: currencies, fields, stages.
+
+The read is three Composite subrequests. A sync sends them inside its opening Composite, beside the
+first page of each object, so the hourly refresh costs no call of its own; the Opportunity query
+of that Composite is then built from the last reading (kept for KEPT_SECONDS), or for a first
+sync from FIRST_GUESS, and re-sent if the new reading changes it.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +20,9 @@ from mailtrixy.integrations.salesforce.connection import workspace_generation
 
 EXTERNAL_ID_FIELD = "MailTrixy_Deal_Id__c"
 CACHE_SECONDS = 3600
+"""How long a reading counts as fresh."""
+KEPT_SECONDS = 30 * 86400
+"""How long a reading is kept as the best guess of the next one (the org rarely changes)."""
 
 
 @dataclass(frozen=True)
@@ -42,52 +52,89 @@ class OrgMetadata:
         return next((s for s in self.stages if s.name == name), None)
 
 
+FIRST_GUESS = OrgMetadata(
+    multi_currency=False,
+    currencies=(),
+    default_currency="USD",
+    has_external_id=True,  # the admin guide's recommended set-up
+    stages=(),
+)
+"""What a first sync assumes to build its opening Opportunity query, before any reading."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """The best knowledge of the org without an API call, and whether it is fresh."""
+
+    metadata: OrgMetadata
+    fresh: bool
+
+
 def _key(workspace_id: int) -> str:
     # With the workspace's cache generation: reconnecting (maybe to another org) drops it.
     return f"salesforce:metadata:{workspace_id}:{workspace_generation(workspace_id)}"
 
 
-def cached(workspace_id: int) -> OrgMetadata | None:
-    """What the last read found, if still cached (no API call)."""
+def known(workspace_id: int) -> Known:
+    """The last reading (fresh if under CACHE_SECONDS old), else FIRST_GUESS; no API call."""
     found = cache.get(_key(workspace_id))
-    return found if isinstance(found, OrgMetadata) else None
+    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], OrgMetadata)):
+        return Known(FIRST_GUESS, fresh=False)
+    read_at, reading = found
+    return Known(reading, fresh=time.time() - float(read_at) < CACHE_SECONDS)
+
+
+def cached(workspace_id: int) -> OrgMetadata | None:
+    """The last reading, if fresh (no API call)."""
+    found = known(workspace_id)
+    return found.metadata if found.fresh else None
+
+
+def store(workspace_id: int, reading: OrgMetadata) -> OrgMetadata:
+    cache.set(_key(workspace_id), (time.time(), reading), KEPT_SECONDS)
+    return reading
 
 
 def load(client: SalesforceClient, connection: Connection, *, refresh: bool = False) -> OrgMetadata:
     found = None if refresh else cached(connection.workspace_id)
     if found is None:
-        found = fetch(client)
-        cache.set(_key(connection.workspace_id), found, CACHE_SECONDS)
+        found = store(connection.workspace_id, fetch(client))
     return found
 
 
 def fetch(client: SalesforceClient) -> OrgMetadata:
     """One Composite call: the Opportunity describe, the stages, and the org's currency."""
+    return parse(client.composite(subrequests(client)))
+
+
+def subrequests(client: SalesforceClient) -> list[dict[str, Any]]:
+    """The reading as Composite subrequests (one describe, two queries), to send alone or along."""
     stages_soql = (
         "SELECT ApiName, IsActive, IsClosed, IsWon, SortOrder FROM OpportunityStage "
         "ORDER BY SortOrder"
     )
-    answers = client.composite(
-        [
-            {
-                "method": "GET",
-                "url": client.service_path("sobjects/Opportunity/describe"),
-                "referenceId": "describe",
-            },
-            {
-                "method": "GET",
-                "url": client.service_path(f"query?q={_q(stages_soql)}"),
-                "referenceId": "stages",
-            },
-            {
-                "method": "GET",
-                "url": client.service_path(
-                    f"query?q={_q('SELECT DefaultCurrencyIsoCode FROM Organization')}"
-                ),
-                "referenceId": "org",
-            },
-        ]
-    )
+    org_soql = "SELECT DefaultCurrencyIsoCode FROM Organization"
+    return [
+        {
+            "method": "GET",
+            "url": client.service_path("sobjects/Opportunity/describe"),
+            "referenceId": "describe",
+        },
+        {
+            "method": "GET",
+            "url": client.service_path(f"query?q={_q(stages_soql)}"),
+            "referenceId": "stages",
+        },
+        {
+            "method": "GET",
+            "url": client.service_path(f"query?q={_q(org_soql)}"),
+            "referenceId": "org",
+        },
+    ]
+
+
+def parse(answers: list[dict[str, Any]]) -> OrgMetadata:
+    """The reading from the answers to `subrequests` (raises ApiError if one failed)."""
     bodies = {a["referenceId"]: subresponse_body(a) for a in answers}
     fields = {f["name"]: f for f in bodies["describe"]["fields"]}
     currency_field = fields.get("CurrencyIsoCode")
