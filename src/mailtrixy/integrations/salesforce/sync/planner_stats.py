@@ -4,15 +4,16 @@ A first pull grows `inbox_contact` and its links from nothing to the org's size 
 the tables are analysed, PostgreSQL believes them tiny and looks a page's emails up through the
 workspace index — every contact of the workspace, once a page: an initial pull of N contacts then
 reads N²/2,000 rows. Autovacuum analyses them eventually, or never where it is off. So the pull
-analyses them itself each time the rows it created double (from 10,000: about ten ANALYZEs for a
-million, each a sample of at most 30,000 rows). SQLite plans without statistics; nothing is done.
+analyses them itself each time the rows it created double (from the first page's 2,000: about ten
+ANALYZEs for a million, each a sample of at most 30,000 rows; the first ones take milliseconds).
+SQLite plans without statistics; nothing is done.
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
-FIRST_AT = 10_000
+FIRST_AT = 2_000
 
 
 class PlannerStatistics:
