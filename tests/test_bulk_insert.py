@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -88,3 +89,60 @@ def test_an_unknown_field_is_refused() -> None:
 
 def test_nothing_to_insert_touches_no_database() -> None:
     assert bulk_insert.insert(Contact, [], returning_ids=True, now=datetime.now()) == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+instants = st.sampled_from(
+    [
+        datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
+        # The same instant in another zone: equal, so prepared once, and stored alike.
+        datetime(2026, 1, 1, 13, 0, tzinfo=timezone.get_fixed_timezone(60)),
+        datetime(2026, 6, 30, 23, 59, 59, 999_999, tzinfo=UTC),
+    ]
+)
+link_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "base": st.dictionaries(text, json_values, max_size=4),
+            "synced_at": instants,
+            "seen_mark": st.integers(0, 2**62),
+            "pending_push": st.booleans(),
+        }
+    ),
+    min_size=1,
+    max_size=120,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=link_rows)
+def test_links_read_back_exactly_as_those_the_orm_saved(rows: list[dict[str, Any]]) -> None:
+    with transaction.atomic():
+        workspace = Workspace.objects.create(name="Links")
+        contacts = Contact.objects.bulk_create(
+            Contact(workspace=workspace, last_name=f"L{n}") for n in range(2 * len(rows))
+        )
+        ours, orms = contacts[: len(rows)], contacts[len(rows) :]
+        fast = [
+            {**row, "workspace_id": workspace.pk, "contact_id": c.pk, "salesforce_id": f"a{n}"}
+            for n, (row, c) in enumerate(zip(rows, ours, strict=True))
+        ]
+        ids = bulk_insert.insert(ContactLink, fast, returning_ids=True)
+        ContactLink.objects.bulk_create(
+            ContactLink(workspace=workspace, contact=c, salesforce_id=f"b{n}", **row)
+            for n, (row, c) in enumerate(zip(rows, orms, strict=True))
+        )
+        fields = ["base", "synced_at", "seen_mark", "pending_push", "account_id"]
+        stored = ContactLink.objects.in_bulk(ids)
+        mine = [[getattr(stored[i], f) for f in fields] for i in ids]
+        theirs = [
+            [getattr(link, f) for f in fields]
+            for link in ContactLink.objects.filter(contact__in=orms).order_by("contact_id")
+        ]
+        assert mine == theirs
+        transaction.set_rollback(True)
