@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import threading
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,6 +13,7 @@ from mailtrixy.inbox.models import Contact, Deal
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
 from mailtrixy.integrations.salesforce.sync import bulk
+from mailtrixy.integrations.salesforce.sync.pull_contacts import ContactPull
 from tests.factories import Team, make_contact
 from tests.integrations.salesforce.conftest import SfOrg
 from tests.integrations.salesforce.sync_helpers import (
@@ -57,6 +60,61 @@ def test_full_pull_above_the_threshold_uses_one_job_and_matches_salesforce(
     }
     assert stats["contacts_created"] == 5_000
     assert kinds.get("query_more", 0) == 0
+
+
+@pytest.mark.usefixtures("small_switch")
+@pytest.mark.parametrize("expires_before", [1, 2], ids=["first page", "page asked ahead"])
+def test_a_session_expiring_between_results_pages_is_refreshed_and_no_row_is_lost(
+    connected: Connection,
+    sf_org: SfOrg,
+    team: Team,
+    monkeypatch: pytest.MonkeyPatch,
+    expires_before: int,
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=5_000, seed=11)
+    asked: list[str] = []
+    open_page = bulk._open
+
+    def expiring_open(client: Any, path: str, locator: str) -> Any:
+        asked.append(locator)
+        if len(asked) == expires_before:
+            sf_org.control.expire_sessions(sf_org.org_id)
+        return open_page(client, path, locator)
+
+    monkeypatch.setattr(bulk, "_open", expiring_open)
+    sf_org.control.reset_counters(sf_org.org_id)
+    stats = sync(connected)
+    assert len(local_contacts(team.workspace.pk)) == 5_000
+    # The refused page is asked for again, with the same locator, once.
+    assert len(asked) == 3 and asked[expires_before] == asked[expires_before - 1]
+    assert bulk_calls(sf_org) == {
+        "bulk_query_create": 1,
+        "bulk_query_info": 1,
+        "bulk_query_results": 2,  # Salesforce does not count the refused one
+        "bulk_query_delete": 1,
+    }
+    assert stats["api_calls"] == sf_org.api_calls() + 1
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_a_pull_that_fails_mid_job_leaves_no_page_reader_behind(
+    connected: Connection, sf_org: SfOrg, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=5_000, seed=11)
+    applied: list[int] = []
+    apply_page = ContactPull.apply_page
+
+    def failing_apply(self: ContactPull, records: list[dict[str, Any]]) -> None:
+        applied.append(len(records))
+        if len(applied) == 2:  # the first batch of the job
+            raise RuntimeError("disk full")
+        apply_page(self, records)
+
+    monkeypatch.setattr(ContactPull, "apply_page", failing_apply)
+    with pytest.raises(RuntimeError, match="disk full"):
+        sync(connected)
+    assert not [t for t in threading.enumerate() if t.name.startswith("bulk-results")]
+    assert bulk_calls(sf_org)["bulk_query_delete"] == 1  # the job is not left in the org
 
 
 @pytest.mark.usefixtures("small_switch")

@@ -31,3 +31,15 @@ def send(method: str, url: str, *, timeout: float | None = None, **kwargs: Any) 
         raise SalesforceTimeout(f"No answer from Salesforce within {limit:g} s.") from exc
     except httpx.TransportError as exc:
         raise SalesforceUnavailable(f"Could not reach Salesforce: {type(exc).__name__}.") from exc
+
+
+def open_stream(method: str, url: str, *, timeout: float, **kwargs: Any) -> httpx.Response:
+    """Send one request and return as soon as its headers arrive; the caller reads the body
+    and closes the response. Transport failures become errors as in `send`."""
+    try:
+        request = client().build_request(method, url, timeout=timeout, **kwargs)
+        return client().send(request, stream=True)
+    except httpx.TimeoutException as exc:
+        raise SalesforceTimeout(f"No answer from Salesforce within {timeout:g} s.") from exc
+    except httpx.TransportError as exc:
+        raise SalesforceUnavailable(f"Could not reach Salesforce: {type(exc).__name__}.") from exc

@@ -18,7 +18,8 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, suppress
 from typing import Any, Protocol
 
 import httpx
@@ -152,51 +153,66 @@ def _delete_job(client: SalesforceClient, job_id: str) -> None:
 
 
 def result_rows(client: SalesforceClient, job_id: str) -> Iterator[tuple[list[str], list[str]]]:
-    """(header, row) for every row of every results page, streamed."""
-    locator = ""
-    while True:
-        params: dict[str, str] = {"maxRecords": str(MAX_RECORDS)}
-        if locator:
-            params["locator"] = locator
-        with _stream(client, f"jobs/query/{job_id}/results", params) as response:
-            reader = csv.reader(_lines(response.iter_text()))
-            header = next(reader, None)
-            if header is not None:
-                for row in reader:
-                    yield header, row
-            locator = response.headers.get("Sforce-Locator", DONE)
-        if not locator or locator == DONE:
-            return
+    """(header, row) for every row of every results page, streamed.
+
+    Each page names the next one in its headers (`Sforce-Locator`), so the next page is asked
+    for, on a worker thread, as soon as a page's rows start: Salesforce prepares it while this
+    one is applied. The worker only sends and waits for headers; the body waits in the socket,
+    and every answer is checked (and a session refreshed) here, on the caller's thread.
+    """
+    path = f"jobs/query/{job_id}/results"
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-results") as ahead:
+        locator = ""
+        opening: Future[httpx.Response] | None = ahead.submit(_open, client, path, locator)
+        try:
+            while opening is not None:
+                response = _checked(client, path, locator, opening.result())
+                opening = None
+                with closing(response):
+                    locator = response.headers.get("Sforce-Locator", DONE)
+                    if locator and locator != DONE:
+                        opening = ahead.submit(_open, client, path, locator)
+                    reader = csv.reader(_lines(response.iter_text()))
+                    header = next(reader, None)
+                    if header is not None:
+                        for row in reader:
+                            yield header, row
+        finally:
+            if opening is not None:  # stopped early: the page asked for ahead is not read
+                with suppress(Exception):
+                    opening.result().close()
 
 
-@contextmanager
-def _stream(
-    client: SalesforceClient, path: str, params: dict[str, str]
-) -> Iterator[httpx.Response]:
-    """One streamed GET through the client's token, counted like any call; refresh once on 401."""
+def _open(client: SalesforceClient, path: str, locator: str) -> httpx.Response:
+    """Ask for one results page (one API call) and return once its headers are in."""
     timeout = client.timeout if client.timeout is not None else settings.SALESFORCE_TIMEOUT
-    for attempt in (1, 2):
-        client.calls += 1
-        headers = {"Authorization": f"Bearer {client.access_token}", "Accept": "text/csv"}
-        with (
-            metrics.counting_api_call(path),
-            http.client().stream(
-                "GET", client.url(path), params=params, headers=headers, timeout=timeout
-            ) as response,
-        ):
-            if response.status_code >= 400:
-                response.read()
-                try:
-                    raise_for_response(response)
-                except SessionExpired:
-                    if attempt == 2:
-                        raise
-                    client.access_token = refresh_access_token(
-                        client.connection_id, client.access_token
-                    )
-                    continue
-            yield response
-            return
+    params = {"maxRecords": str(MAX_RECORDS)} | ({"locator": locator} if locator else {})
+    headers = {"Authorization": f"Bearer {client.access_token}", "Accept": "text/csv"}
+    client.calls += 1
+    with metrics.counting_api_call(path):
+        return http.open_stream(
+            "GET", client.url(path), params=params, headers=headers, timeout=timeout
+        )
+
+
+def _checked(
+    client: SalesforceClient, path: str, locator: str, response: httpx.Response
+) -> httpx.Response:
+    """The page's answer if it succeeded; after an expired session, asked again once."""
+    if response.status_code < 400:
+        return response
+    with closing(response):
+        response.read()
+    try:
+        raise_for_response(response)
+    except SessionExpired:
+        client.access_token = refresh_access_token(client.connection_id, client.access_token)
+    again = _open(client, path, locator)
+    if again.status_code >= 400:
+        with closing(again):
+            again.read()
+        raise_for_response(again)
+    return again
 
 
 def _lines(chunks: Iterable[str]) -> Iterator[str]:
