@@ -2,7 +2,10 @@
 
 - pull: simple-salesforce's `query_all` into one list, then one ORM save per record (the contact,
   then its link), each in its own transaction;
-- push: one REST call per record (`sf.Opportunity.create` / `.update`), one save per link.
+- push: one REST call per record (`sf.Opportunity.create` / `.update`), one save per link;
+- incremental: `query_all` of each object changed since the last poll, one ORM save per changed
+  record, one REST update per contact changed in MailTrixy since then;
+- scheduler: each connection's last run looked up on its own.
 Per-record saves are slow, so a run may stop saving after `budget_s` seconds and report the rate
 it reached (marked "extrapolated"); `query_all` always reads everything.
 """
@@ -10,6 +13,7 @@ it reached (marked "extrapolated"); `query_all` always reads everything.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -163,6 +167,89 @@ def push(org: common.Org, deals: list[Any], budget_s: float, *, update: bool) ->
         "baseline_done": done,
         "baseline_api_calls": org.api_calls() * len(deals) // done,
     }
+
+
+CHANGED_CONTACTS = (
+    "SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Account.Name, "
+    "SystemModstamp FROM Contact WHERE SystemModstamp > {since}"
+)
+CHANGED_OPPORTUNITIES = (
+    "SELECT Id, Name, Amount, StageName, CloseDate, IsWon, IsClosed, SystemModstamp "
+    "FROM Opportunity WHERE SystemModstamp > {since}"
+)
+
+
+def incremental(
+    org: common.Org, workspace: Any, since: datetime, since_in_org: str
+) -> dict[str, Any]:
+    """One poll as commonly written: what changed on each side since the last poll (`since` by
+    MailTrixy's clock, `since_in_org` as a SOQL literal by the org's), record by record; then an
+    idle poll right after it."""
+    from mailtrixy.inbox.models import Contact
+    from mailtrixy.integrations.salesforce.models import ContactLink
+
+    sf = simple_salesforce(org)
+    org.reset()
+    start = time.perf_counter()
+    local = list(
+        Contact.objects.filter(workspace=workspace, updated_at__gt=since).select_related(
+            "salesforce"
+        )
+    )
+    literal = since_in_org
+    changed = sf.query_all(CHANGED_CONTACTS.format(since=literal))["records"]
+    sf.query_all(CHANGED_OPPORTUNITIES.format(since=literal))  # no deal changed here
+    for row in changed:
+        link = ContactLink.objects.select_related("contact").get(
+            workspace=workspace, salesforce_id=row["Id"]
+        )
+        contact = link.contact
+        contact.title = row["Title"] or ""
+        contact.save()
+        link.remote_modstamp = row["SystemModstamp"]
+        link.save()
+    for contact in local:
+        sf.Contact.update(contact.salesforce.salesforce_id, {"Title": contact.title})
+    wall = time.perf_counter() - start
+    calls = org.api_calls()
+    org.reset()
+    idle_start = time.perf_counter()
+    newest = max((row["SystemModstamp"] for row in changed), default=since_in_org)
+    sf.query_all(CHANGED_CONTACTS.format(since=_literal(newest)))
+    sf.query_all(CHANGED_OPPORTUNITIES.format(since=_literal(newest)))
+    return {
+        "baseline_incremental_wall_s": round(wall, 2),
+        "baseline_incremental_calls": calls,
+        "baseline_incremental_pulled": len(changed),
+        "baseline_incremental_pushed": len(local),
+        "baseline_idle_calls": org.api_calls(),
+        "baseline_idle_wall_s": round(time.perf_counter() - idle_start, 2),
+    }
+
+
+def _literal(stamp: str) -> str:
+    from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
+
+    return stamp if stamp.endswith("Z") else datetime_literal(parse_datetime(stamp))
+
+
+def scheduler_round(interval_s: float) -> list[int]:
+    """Which connections are due, as commonly written: their last run, one query each."""
+    from django.utils import timezone
+
+    from mailtrixy.integrations.models import Connection, SyncRun
+
+    due: list[int] = []
+    cutoff = timezone.now().timestamp() - interval_s
+    for connection in Connection.objects.filter(provider="salesforce"):
+        last = (
+            SyncRun.objects.filter(workspace_id=connection.workspace_id, provider="salesforce")
+            .order_by("-queued_at")
+            .first()
+        )
+        if last is None or last.queued_at.timestamp() < cutoff:
+            due.append(connection.workspace_id)
+    return due
 
 
 def card(org: common.Org, emails: list[str], budget_s: float) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Initial pull of N contacts, then an incremental sync (1% changed each side), then an idle one.
 
 python -m bench.pull '{"emulator": URL, "size": 10000, "db": "sqlite", "bulk": true}'
-(add "profile": "pull.txt" or "profile_idle": "idle.txt" for a pyinstrument report of the
-initial pull or of the idle sync)
+(add "profile": "pull.txt", "profile_incremental": "inc.txt" or "profile_idle": "idle.txt" for
+a pyinstrument report of the initial pull, the incremental sync or the idle one)
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def run(emulator: str, size: int, db: str, use_bulk: bool, args: dict[str, Any])
         "peak_growth_mb": round(peak - before, 1),
     }
     if incremental:
-        result |= changes(org, connection, workspace, size, args.get("profile_idle"))
+        profiles = (args.get("profile_incremental"), args.get("profile_idle"))
+        result |= changes(org, connection, workspace, size, profiles)
     return result
 
 
@@ -86,7 +87,11 @@ def run_baseline(
 
 
 def changes(
-    org: common.Org, connection: Any, workspace: Any, size: int, profile_idle: str | None = None
+    org: common.Org,
+    connection: Any,
+    workspace: Any,
+    size: int,
+    profiles: tuple[str | None, str | None] = (None, None),
 ) -> dict[str, Any]:
     """1% of contacts edited in Salesforce, another 1% in MailTrixy; then sync twice."""
     from django.utils import timezone
@@ -106,24 +111,48 @@ def changes(
         title="Edited in MailTrixy", updated_at=timezone.now()
     )
     org.reset()
-    with common.timed() as took:
+    with common.timed() as took, common.profiled(profiles[0]):
         stats = common.sync(connection)
     incremental_calls = org.api_calls()
     org.reset()
-    with common.timed() as idle_took, common.profiled(profile_idle):
+    with common.timed() as idle_took, common.profiled(profiles[1]):
         common.sync(connection)
     idle_kinds = org.calls_by_kind()
-    return {
-        "delta_each_side": delta,
-        "incremental_wall_s": round(took.wall, 2),
-        "incremental_calls": incremental_calls,
-        "incremental_min_calls": 1 + math.ceil(delta / 2000) - 1 + math.ceil(delta / 1000),
-        "incremental_updated": stats.get("contacts_updated"),
-        "incremental_pushed": stats.get("contacts_pushed"),
+    idle = {
         "idle_calls": org.api_calls(),
         "idle_calls_by_kind": idle_kinds,
         "idle_wall_s": round(idle_took.wall, 2),
     }
+    # The baseline on as many other records, changed the same way, since just now.
+    since, since_in_org = timezone.now(), newest_change(org)
+    edit_in_salesforce(org, [sf_id for _, sf_id in links[delta : 2 * delta]])
+    Contact.objects.filter(pk__in=[pk for pk, _ in links[-2 * delta : -delta]]).update(
+        title="Edited in MailTrixy again", updated_at=timezone.now()
+    )
+    from bench import baseline
+
+    return (
+        idle
+        | baseline.incremental(org, workspace, since, since_in_org)
+        | {
+            "delta_each_side": delta,
+            "incremental_wall_s": round(took.wall, 2),
+            "incremental_calls": incremental_calls,
+            "incremental_min_calls": 1 + math.ceil(delta / 2000) - 1 + math.ceil(delta / 1000),
+            "incremental_updated": stats.get("contacts_updated"),
+            "incremental_pushed": stats.get("contacts_pushed"),
+        }
+    )
+
+
+def newest_change(org: common.Org) -> str:
+    """The newest Contact SystemModstamp, as a SOQL literal (read as the admin: not counted)."""
+    from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
+
+    soql = "SELECT SystemModstamp FROM Contact ORDER BY SystemModstamp DESC LIMIT 1"
+    with org.admin_http() as api:
+        (row,) = api.get("query", params={"q": soql}).json()["records"]
+    return datetime_literal(parse_datetime(row["SystemModstamp"]))
 
 
 def edit_in_salesforce(org: common.Org, ids: list[str]) -> None:

@@ -3,7 +3,7 @@
 Django's `bulk_create` prepares every value of every instance through the SQL compiler: on SQLite
 that was most of an initial pull's time (8,900 contacts/s against 84,000/s for the same rows
 inserted here; bench/RESULTS.md). Rows here are plain dicts keyed by field attname; values are
-still prepared as each field's own `get_db_prep_save` would (`_preparer`), so they are stored
+still prepared as each field's own `get_db_prep_save` would (`preparer`), so they are stored
 exactly as the ORM would store them.
 
 SQLite gets multi-row INSERTs. PostgreSQL gets `COPY`: Django binds parameters on the client, so a
@@ -57,7 +57,7 @@ def insert(
     given = list(rows[0])
     fields = _fields(model, given)
     fixed = _fixed_values(fields, given, now)
-    prepare = [_preparer(field) for field in fields]
+    prepare = [preparer(field) for field in fields]
 
     def values(row: dict[str, Any]) -> list[Any]:
         return [
@@ -137,7 +137,7 @@ def _fixed_values(
     return fixed
 
 
-def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+def preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     """The field's own preparation, taking three shortcuts that give the same values.
 
     Plain values the field returns as they are skip it; a JSON document goes straight to the

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mailtrixy import bulk_insert
+from mailtrixy import bulk_insert, bulk_update
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
@@ -319,13 +319,14 @@ class ContactPull:
             if batch.new_contacts:
                 _insert_new(batch.new_contacts)
             if batch.contacts:
-                Contact.objects.bulk_update(
-                    list(batch.contacts.values()), sorted(batch.contact_fields)
+                bulk_update.update(
+                    Contact, list(batch.contacts.values()), sorted(batch.contact_fields)
                 )
             if batch.new_links:
                 ContactLink.objects.bulk_create(batch.new_links)
             if batch.links:
-                ContactLink.objects.bulk_update(
+                bulk_update.update(
+                    ContactLink,
                     list(batch.links.values()),
                     [
                         "salesforce_id",
