@@ -117,3 +117,20 @@ def test_the_primary_key_is_not_a_field_to_write() -> None:
 
 def test_nothing_to_write_touches_no_database() -> None:
     assert bulk_update.update(Contact, [], ["title"]) == 0
+
+
+@pytest.mark.django_db
+def test_an_sqlite_without_update_from_gets_the_same_rows(
+    team: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk_update.sqlite3, "sqlite_version_info", (3, 32, 0))
+    links = [_pair(team.workspace, n) for n in range(3)]
+    for n, link in enumerate(links):
+        link.base, link.seen_mark = {"title": f"T{n}"}, n + 7
+    assert bulk_update.update(ContactLink, links, ["base", "seen_mark"]) == 3
+    stored = ContactLink.objects.in_bulk([link.pk for link in links])
+    assert [(stored[k.pk].base, stored[k.pk].seen_mark) for k in links] == [
+        ({"title": "T0"}, 7),
+        ({"title": "T1"}, 8),
+        ({"title": "T2"}, 9),
+    ]

@@ -12,6 +12,7 @@ listed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,9 @@ def update(
     targets = [_field(model, name) for name in fields]
     if len({obj.pk for obj in objects}) != len(objects):
         raise ValueError("Each object must be a different row.")
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):
+        # No UPDATE … FROM before SQLite 3.33 (2020): Django's way, slower but the same rows.
+        return model._default_manager.bulk_update(objects, fields)
     prepare = [preparer(field) for field in targets]
     rows = [
         [obj.pk, *(prep(getattr(obj, f.attname)) for f, prep in zip(targets, prepare, strict=True))]
