@@ -94,6 +94,9 @@ def markdown(facts: dict[str, Any], results: list[dict[str, Any]]) -> str:
                 r["incremental_calls"],
                 r["idle_calls"],
                 r["idle_wall_s"],
+                r.get("baseline_incremental_wall_s", "-"),
+                r.get("baseline_incremental_calls", "-"),
+                r.get("baseline_idle_calls", "-"),
             ]
             for r in incs
         ]
@@ -108,6 +111,9 @@ def markdown(facts: dict[str, Any], results: list[dict[str, Any]]) -> str:
                     "API calls",
                     "idle calls",
                     "idle wall s",
+                    "baseline wall s",
+                    "baseline calls",
+                    "baseline idle calls",
                 ],
                 rows,
             )
@@ -168,7 +174,16 @@ def markdown(facts: dict[str, Any], results: list[dict[str, Any]]) -> str:
         parts.append(
             "### Scheduler round, 1,000 connected workspaces, nothing due\n\n"
             + _table(
-                ["db", "queries", "CPU ms (median)", "wall ms (median)", "wall ms (max)"],
+                [
+                    "db",
+                    "queries",
+                    "CPU ms (median)",
+                    "wall ms (median)",
+                    "wall ms (max)",
+                    "baseline queries",
+                    "baseline CPU ms",
+                    "baseline wall ms",
+                ],
                 [
                     [
                         r["db"],
@@ -176,6 +191,9 @@ def markdown(facts: dict[str, Any], results: list[dict[str, Any]]) -> str:
                         r["cpu_ms_median"],
                         r["wall_ms_median"],
                         r["wall_ms_max"],
+                        r.get("baseline_queries_per_round", "-"),
+                        r.get("baseline_cpu_ms_median", "-"),
+                        r.get("baseline_wall_ms_median", "-"),
                     ]
                     for r in sched
                 ],

@@ -6,6 +6,8 @@ python -m bench.scheduler '{"db": "sqlite", "workspaces": 1000}'
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -23,8 +25,6 @@ def main(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(db: str, count: int, rounds: int) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from mailtrixy.accounts.models import Workspace
@@ -55,13 +55,14 @@ def run(db: str, count: int, rounds: int) -> dict[str, Any]:
     wall: list[float] = []
     queries = 0
     for _ in range(rounds):
-        with CaptureQueriesContext(connection) as captured, common.timed() as took:
+        with counting_queries() as counted, common.timed() as took:
             due = schedule.due_runs()
         assert due == [], due
         cpu.append(took.cpu * 1000)
         wall.append(took.wall * 1000)
-        queries = len(captured.captured_queries)
-    return {
+        queries = counted[0]
+    baseline = _baseline_rounds(rounds)
+    return baseline | {
         "bench": "scheduler",
         "db": db,
         "workspaces": count,
@@ -70,6 +71,45 @@ def run(db: str, count: int, rounds: int) -> dict[str, Any]:
         "cpu_ms_median": round(statistics.median(cpu), 2),
         "wall_ms_median": round(statistics.median(wall), 2),
         "wall_ms_max": round(max(wall), 2),
+    }
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[int]]:
+    """Statements sent in the block (Django's query log keeps only the last 9,000)."""
+    from django.db import connection
+
+    counted = [0]
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        counted[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield counted
+
+
+def _baseline_rounds(rounds: int) -> dict[str, Any]:
+    """The same round as commonly written (bench/baseline.py), on the same rows."""
+    from django.conf import settings
+
+    from bench import baseline
+
+    interval_s = float(settings.SALESFORCE_SYNC_INTERVAL)  # seconds
+    cpu: list[float] = []
+    wall: list[float] = []
+    queries = 0
+    for _ in range(rounds):
+        with counting_queries() as counted, common.timed() as took:
+            due = baseline.scheduler_round(interval_s)
+        assert due == [], due
+        cpu.append(took.cpu * 1000)
+        wall.append(took.wall * 1000)
+        queries = counted[0]
+    return {
+        "baseline_queries_per_round": queries,
+        "baseline_cpu_ms_median": round(statistics.median(cpu), 2),
+        "baseline_wall_ms_median": round(statistics.median(wall), 2),
     }
 
 
