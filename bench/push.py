@@ -1,6 +1,7 @@
 """Push of N new deals, then of the same N deals changed; with the one-call-per-record baseline.
 
 python -m bench.push '{"emulator": URL, "size": 10000, "db": "sqlite"}'
+(add "profile": "push.txt" for a pyinstrument report of the push of new deals)
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def run(emulator: str, size: int, db: str, args: dict[str, Any]) -> dict[str, An
     common.sync(connection)  # metadata, stage mapping, empty pull: not what we measure
     make_deals(workspace, member, size)
     org.reset()
-    with common.timed() as created:
+    with common.timed() as created, common.profiled(args.get("profile")):
         stats = common.sync(connection)
     create_kinds = org.calls_by_kind()
     Deal.objects.filter(workspace=workspace).update(
@@ -68,10 +69,12 @@ def run(emulator: str, size: int, db: str, args: dict[str, Any]) -> dict[str, An
         "size": size,
         "min_calls": minimum,
         "create_wall_s": round(created.wall, 2),
+        "create_cpu_s": round(created.cpu, 2),
         "create_calls": sum(create_kinds.values()),
         "create_calls_by_kind": create_kinds,
         "pushed": stats.get("deals_pushed") or stats.get("deals_created"),
         "change_wall_s": round(changed.wall, 2),
+        "change_cpu_s": round(changed.cpu, 2),
         "change_calls": sum(change_kinds.values()),
         "change_calls_by_kind": change_kinds,
     }
