@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db import connection
 
 from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.models import Connection
@@ -116,6 +118,31 @@ def test_thousand_new_deals_cost_at_most_two_push_calls(
     assert stats["deals_created"] == 1000
     assert stats["push_calls"] <= 1 + 1
     assert len(sf_opportunities(sf_org)) == 1000
+
+
+def test_the_answers_for_a_thousand_pushed_deals_are_saved_in_a_few_statements(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    """One save per answered record was most of a large push's time (bench/RESULTS.md)."""
+    stage = team.stage("Lead")
+    Deal.objects.bulk_create(
+        Deal(workspace=team.workspace, name=f"Deal {n}", amount=n, currency="USD", stage=stage)
+        for n in range(1000)
+    )
+    link_writes: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith('UPDATE "salesforce_deallink"'):
+            link_writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        stats = sync(connected)
+    assert stats["deals_created"] == 1000
+    assert 1 <= len(link_writes) <= 10  # SQLite's 999 parameters a statement: 7 chunks
+    links = DealLink.objects.filter(workspace=team.workspace)
+    assert links.exclude(salesforce_id="").filter(pending_push=False).count() == 1000
+    assert set(links.values_list("salesforce_id", flat=True)) == set(sf_opportunities(sf_org))
 
 
 @pytest.mark.parametrize("external_id_field", [True, False])

@@ -228,9 +228,10 @@ class SyncEngine:
         deals = DealPush(self.connection, client, self.stats, issues, meta, stages)
         deals.reconcile_intents()
         deals.reconcile_contact_roles()
-        calls = operations.execute(client, contacts.operations(), self.heartbeat)
-        calls += operations.execute(client, deals.operations(), self.heartbeat)
-        calls += operations.execute(client, deals.contact_role_operations(), self.heartbeat)
+        beat = self.heartbeat
+        calls = operations.execute(client, contacts.operations(), beat, contacts.settled)
+        calls += operations.execute(client, deals.operations(), beat, deals.settled)
+        calls += operations.execute(client, deals.contact_role_operations(), beat, deals.settled)
         self.stats.add("push_calls", calls)
 
 

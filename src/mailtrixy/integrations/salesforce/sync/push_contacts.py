@@ -16,6 +16,7 @@ from mailtrixy.integrations.salesforce.sync.operations import (
     ItemResult,
     Operation,
     Settle,
+    SettledLinks,
     chunked_operations,
     first_error,
 )
@@ -29,6 +30,8 @@ class ContactPush:
         self.workspace_id = workspace_id
         self.stats = stats
         self.issues = issues
+        self.settled = SettledLinks(ContactLink)
+        """Links whose push was answered, written with the Composite's settlement."""
 
     def operations(self) -> Iterator[Operation]:
         return chunked_operations("PATCH", "composite/sobjects", self._items())
@@ -90,5 +93,5 @@ class ContactPush:
         link.base = {**link.base, **changes}
         link.synced_at = read_at
         link.pending_push = False
-        link.save(update_fields=["base", "synced_at", "pending_push"])
+        self.settled.add(link, ["base", "synced_at", "pending_push"])
         self.issues.resolve_any(SOBJECT, link.contact_id, link.salesforce_id)

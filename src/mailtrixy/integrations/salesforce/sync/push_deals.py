@@ -27,6 +27,7 @@ from mailtrixy.integrations.salesforce.sync.operations import (
     ItemResult,
     Operation,
     Settle,
+    SettledLinks,
     chunked_operations,
     delete_operations,
     first_error,
@@ -36,6 +37,7 @@ from mailtrixy.integrations.salesforce.sync.stats import Stats
 
 SOBJECT = "Opportunity"
 GONE = {"ENTITY_IS_DELETED", "NOT_FOUND", "INVALID_CROSS_REFERENCE_KEY"}
+SETTLED_FIELDS = ("salesforce_id", "base", "synced_at", "pending_push", "create_intent_at")
 
 
 class DealPush:
@@ -55,6 +57,8 @@ class DealPush:
         self.issues = issues
         self.metadata = metadata
         self.stages = stages
+        self.settled = SettledLinks(DealLink)
+        """Links whose push was answered, written with the Composite's settlement."""
 
     # -- what to send ----------------------------------------------------------------------
 
@@ -201,7 +205,7 @@ class DealPush:
         link.synced_at = read_at
         link.pending_push = False
         link.create_intent_at = None
-        link.save()
+        self.settled.add(link, SETTLED_FIELDS)
         self.issues.resolve_any(SOBJECT, link.deal_id, link.salesforce_id)
 
     def _delete_settler(self, link: DealLink) -> Settle:
@@ -261,7 +265,7 @@ class DealPush:
             if result.get("success"):
                 link.contact_role_id = str(result["id"])
                 link.contact_role_intent_at = None
-                link.save(update_fields=["contact_role_id", "contact_role_intent_at"])
+                self.settled.add(link, ["contact_role_id", "contact_role_intent_at"])
                 return
             code, message = first_error(result)
             assert link.deal is not None
