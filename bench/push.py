@@ -1,7 +1,8 @@
 """Push of N new deals, then of the same N deals changed; with the one-call-per-record baseline.
 
 python -m bench.push '{"emulator": URL, "size": 10000, "db": "sqlite"}'
-(add "profile": "push.txt" for a pyinstrument report of the push of new deals)
+(add "profile": "push.txt" or "profile_change": "change.txt" for a pyinstrument report of the
+push of new deals or of the changed ones)
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def run(emulator: str, size: int, db: str, args: dict[str, Any]) -> dict[str, An
         amount=F("amount") + 1, updated_at=timezone.now()
     )
     org.reset()
-    with common.timed() as changed:
+    with common.timed() as changed, common.profiled(args.get("profile_change")):
         common.sync(connection)
     change_kinds = org.calls_by_kind()
     minimum = math.ceil(size / 1000)
