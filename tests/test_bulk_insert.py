@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,12 +16,8 @@ from mailtrixy.accounts.models import Workspace
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink
 from tests.factories import make_team
+from tests.stored_values import instants, json_values, text
 
-# Text as people and Salesforce write it: any Unicode but NUL and lone surrogates, which
-# neither database stores.
-text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
-)
 contact_rows = st.lists(
     st.fixed_dictionaries(
         {"first_name": text, "last_name": text, "phone": text, "title": text, "company": text}
@@ -91,19 +87,6 @@ def test_nothing_to_insert_touches_no_database() -> None:
     assert bulk_insert.insert(Contact, [], returning_ids=True, now=datetime.now()) == []
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
-    max_leaves=8,
-)
-instants = st.sampled_from(
-    [
-        datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
-        # The same instant in another zone: equal, so prepared once, and stored alike.
-        datetime(2026, 1, 1, 13, 0, tzinfo=timezone.get_fixed_timezone(60)),
-        datetime(2026, 6, 30, 23, 59, 59, 999_999, tzinfo=UTC),
-    ]
-)
 link_rows = st.lists(
     st.fixed_dictionaries(
         {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,22 +14,8 @@ from mailtrixy import bulk_update
 from mailtrixy.accounts.models import Workspace
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink
+from tests.stored_values import instants, json_values, text
 
-text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
-)
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
-    max_leaves=8,
-)
-instants = st.sampled_from(
-    [
-        datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
-        datetime(2026, 1, 1, 13, 0, tzinfo=timezone.get_fixed_timezone(60)),
-        datetime(2031, 6, 30, 23, 59, 59, 999_999, tzinfo=UTC),
-    ]
-)
 changes = st.lists(
     st.fixed_dictionaries(
         {

@@ -106,14 +106,18 @@ def test_opportunity_deleted_in_salesforce_archives_the_deal_and_undelete_restor
     assert len(sf_opportunities(sf_org)) == 1
 
 
-def test_thousand_new_deals_cost_at_most_two_push_calls(
-    connected: Connection, sf_org: SfOrg, team: Team
-) -> None:
+def make_deals(team: Team, count: int) -> None:
     stage = team.stage("Lead")
     Deal.objects.bulk_create(
         Deal(workspace=team.workspace, name=f"Deal {n}", amount=n, currency="USD", stage=stage)
-        for n in range(1000)
+        for n in range(count)
     )
+
+
+def test_thousand_new_deals_cost_at_most_two_push_calls(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    make_deals(team, 1000)
     stats = sync(connected)
     assert stats["deals_created"] == 1000
     assert stats["push_calls"] <= 1 + 1
@@ -124,11 +128,7 @@ def test_a_thousand_pushed_then_re_read_deals_have_their_links_saved_in_a_few_st
     connected: Connection, sf_org: SfOrg, team: Team
 ) -> None:
     """One save per answered record was most of a large push's time (bench/RESULTS.md)."""
-    stage = team.stage("Lead")
-    Deal.objects.bulk_create(
-        Deal(workspace=team.workspace, name=f"Deal {n}", amount=n, currency="USD", stage=stage)
-        for n in range(1000)
-    )
+    make_deals(team, 1000)
     link_writes: list[str] = []
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -209,11 +209,7 @@ def test_per_record_lock_errors_are_kept_and_retried_while_the_rest_goes_through
     connected: Connection, sf_org: SfOrg, team: Team
 ) -> None:
     sync(connected)
-    stage = team.stage("Lead")
-    Deal.objects.bulk_create(
-        Deal(workspace=team.workspace, name=f"Deal {n}", amount=n, currency="USD", stage=stage)
-        for n in range(40)
-    )
+    make_deals(team, 40)
     sf_org.control.set_faults(sf_org.org_id, lock_row_rate=0.3, seed=5)
     stats = sync(connected)
     locked = SyncIssue.objects.filter(workspace=team.workspace, error_code="UNABLE_TO_LOCK_ROW")
