@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,3 +119,30 @@ def test_an_sqlite_without_update_from_gets_the_same_rows(
         ({"title": "T1"}, 8),
         ({"title": "T2"}, 9),
     ]
+
+
+def _outcome(write: Any) -> Any:
+    try:
+        with transaction.atomic():
+            write()
+    except DatabaseError as error:
+        return type(error).__name__
+    return None
+
+
+@pytest.mark.django_db
+def test_a_value_too_long_for_its_column_is_refused_or_kept_whole_never_cut_short(
+    team: Any,
+) -> None:
+    """As inserts fare. (Django's own bulk_update casts to varchar(18) on PostgreSQL, which
+    cuts the value to 18 characters without a word.)"""
+    link = _pair(team.workspace, 1)
+    link.salesforce_id = "a" * 30  # the column holds 18
+
+    failed = _outcome(lambda: bulk_update.update(ContactLink, [link], ["salesforce_id"]))
+
+    stored = ContactLink.objects.get(pk=link.pk).salesforce_id
+    if connection.vendor == "postgresql":  # lengths enforced: refused, the row as it was
+        assert (failed, stored) == ("DataError", "s1")
+    else:  # SQLite keeps any length, as it does for Django's own writes
+        assert (failed, stored) == (None, "a" * 30)

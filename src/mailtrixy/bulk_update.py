@@ -64,9 +64,11 @@ def _statement(model: type[models.Model], fields: list[models.Field[Any, Any]], 
     table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
     if connection.vendor == "postgresql":
         # Typed placeholders: a VALUES column would otherwise be text (or whatever its first
-        # row says), which jsonb, timestamptz and boolean columns refuse.
-        kinds = [model._meta.pk.cast_db_type(connection)] + [
-            f.cast_db_type(connection) for f in fields
+        # row says), which jsonb, timestamptz and boolean columns refuse. Without the type's
+        # length: CAST(... AS varchar(18)) would cut a longer value short where assigning it
+        # to the column refuses it, as Django's bulk_update does.
+        kinds = [_unsized(model._meta.pk.cast_db_type(connection))] + [
+            _unsized(f.cast_db_type(connection)) for f in fields
         ]
         row = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in kinds) + ")"
         names = ["id"] + [f"c{n}" for n in range(len(fields))]
@@ -81,3 +83,10 @@ def _statement(model: type[models.Model], fields: list[models.Field[Any, Any]], 
     values = ", ".join([row] * rows)
     join = f"{table}.{pk} = v.{names[0]}"
     return f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS {alias} WHERE {join}"
+
+
+def _unsized(kind: str | None) -> str:
+    """`varchar(18)` → `varchar`, `numeric(12, 2)` → `numeric`."""
+    if kind is None:
+        raise ValueError("a column without a database type")
+    return kind.split("(", 1)[0].strip()
