@@ -183,7 +183,7 @@ def incremental(
     org: common.Org, workspace: Any, since: datetime, since_in_org: str
 ) -> dict[str, Any]:
     """One poll as commonly written: what changed on each side since the last poll (`since` by
-    MailTrixy's clock, `since_in_org` as a SOQL literal by the org's), record by record; then an
+    MailTrixy's clock, `since_in_org` a SystemModstamp by the org's), record by record; then an
     idle poll right after it."""
     from mailtrixy.inbox.models import Contact
     from mailtrixy.integrations.salesforce.models import ContactLink
@@ -196,9 +196,8 @@ def incremental(
             "salesforce"
         )
     )
-    literal = since_in_org
-    changed = sf.query_all(CHANGED_CONTACTS.format(since=literal))["records"]
-    sf.query_all(CHANGED_OPPORTUNITIES.format(since=literal))  # no deal changed here
+    changed = sf.query_all(CHANGED_CONTACTS.format(since=_literal(since_in_org)))["records"]
+    sf.query_all(CHANGED_OPPORTUNITIES.format(since=_literal(since_in_org)))  # no deal changed
     for row in changed:
         link = ContactLink.objects.select_related("contact").get(
             workspace=workspace, salesforce_id=row["Id"]
@@ -228,9 +227,10 @@ def incremental(
 
 
 def _literal(stamp: str) -> str:
+    """A SystemModstamp (`…000+0000`) as a SOQL literal."""
     from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
 
-    return stamp if stamp.endswith("Z") else datetime_literal(parse_datetime(stamp))
+    return datetime_literal(parse_datetime(stamp))
 
 
 def scheduler_round(interval_s: float) -> list[int]:

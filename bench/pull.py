@@ -146,13 +146,11 @@ def changes(
 
 
 def newest_change(org: common.Org) -> str:
-    """The newest Contact SystemModstamp, as a SOQL literal (read as the admin: not counted)."""
-    from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
-
+    """The newest Contact SystemModstamp (read as the admin: not counted)."""
     soql = "SELECT SystemModstamp FROM Contact ORDER BY SystemModstamp DESC LIMIT 1"
     with org.admin_http() as api:
         (row,) = api.get("query", params={"q": soql}).json()["records"]
-    return datetime_literal(parse_datetime(row["SystemModstamp"]))
+    return str(row["SystemModstamp"])
 
 
 def edit_in_salesforce(org: common.Org, ids: list[str]) -> None:

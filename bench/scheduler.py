@@ -6,7 +6,7 @@ python -m bench.scheduler '{"db": "sqlite", "workspaces": 1000}'
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -25,8 +25,10 @@ def main(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(db: str, count: int, rounds: int) -> dict[str, Any]:
+    from django.conf import settings
     from django.utils import timezone
 
+    from bench import baseline
     from mailtrixy.accounts.models import Workspace
     from mailtrixy.integrations.models import Connection, SyncRun, SyncRunStatus
     from mailtrixy.integrations.salesforce.sync import schedule
@@ -51,23 +53,38 @@ def run(db: str, count: int, rounds: int) -> dict[str, Any]:
     )
     SyncRun.objects.update(queued_at=timezone.now() - timedelta(seconds=30))  # all just synced
     schedule.due_runs()  # warm up
+    ours = _rounds(schedule.due_runs, rounds)
+    interval_s = float(settings.SALESFORCE_SYNC_INTERVAL)  # seconds
+    theirs = _rounds(lambda: baseline.scheduler_round(interval_s), rounds)
+    return {
+        "bench": "scheduler",
+        "db": db,
+        "workspaces": count,
+        "rounds": rounds,
+        "queries_per_round": ours["queries"],
+        "cpu_ms_median": ours["cpu_ms_median"],
+        "wall_ms_median": ours["wall_ms_median"],
+        "wall_ms_max": ours["wall_ms_max"],
+        "baseline_queries_per_round": theirs["queries"],
+        "baseline_cpu_ms_median": theirs["cpu_ms_median"],
+        "baseline_wall_ms_median": theirs["wall_ms_median"],
+    }
+
+
+def _rounds(round_: Callable[[], list[int]], rounds: int) -> dict[str, Any]:
+    """Statements per round and CPU and wall time of `rounds` rounds, none finding work."""
     cpu: list[float] = []
     wall: list[float] = []
     queries = 0
     for _ in range(rounds):
         with counting_queries() as counted, common.timed() as took:
-            due = schedule.due_runs()
+            due = round_()
         assert due == [], due
         cpu.append(took.cpu * 1000)
         wall.append(took.wall * 1000)
         queries = counted[0]
-    baseline = _baseline_rounds(rounds)
-    return baseline | {
-        "bench": "scheduler",
-        "db": db,
-        "workspaces": count,
-        "rounds": rounds,
-        "queries_per_round": queries,
+    return {
+        "queries": queries,
         "cpu_ms_median": round(statistics.median(cpu), 2),
         "wall_ms_median": round(statistics.median(wall), 2),
         "wall_ms_max": round(max(wall), 2),
@@ -87,30 +104,6 @@ def counting_queries() -> Iterator[list[int]]:
 
     with connection.execute_wrapper(count):
         yield counted
-
-
-def _baseline_rounds(rounds: int) -> dict[str, Any]:
-    """The same round as commonly written (bench/baseline.py), on the same rows."""
-    from django.conf import settings
-
-    from bench import baseline
-
-    interval_s = float(settings.SALESFORCE_SYNC_INTERVAL)  # seconds
-    cpu: list[float] = []
-    wall: list[float] = []
-    queries = 0
-    for _ in range(rounds):
-        with counting_queries() as counted, common.timed() as took:
-            due = baseline.scheduler_round(interval_s)
-        assert due == [], due
-        cpu.append(took.cpu * 1000)
-        wall.append(took.wall * 1000)
-        queries = counted[0]
-    return {
-        "baseline_queries_per_round": queries,
-        "baseline_cpu_ms_median": round(statistics.median(cpu), 2),
-        "baseline_wall_ms_median": round(statistics.median(wall), 2),
-    }
 
 
 if __name__ == "__main__":

@@ -146,3 +146,21 @@ def test_a_value_too_long_for_its_column_is_refused_or_kept_whole_never_cut_shor
         assert (failed, stored) == ("DataError", "s1")
     else:  # SQLite keeps any length, as it does for Django's own writes
         assert (failed, stored) == (None, "a" * 30)
+
+
+@pytest.mark.django_db
+def test_pending_writes_write_each_row_with_only_its_own_fields(team: Any) -> None:
+    first, second = _pair(team.workspace, 1).contact, _pair(team.workspace, 2).contact
+    pending = bulk_update.PendingWrites(Contact)
+    first.title, first.first_name = "Title written", "Name not written"
+    second.first_name = "Name written"
+    pending.add(first, ["title"])
+    pending.add(second, ["first_name"])
+    Contact.objects.filter(pk=second.pk).update(title="Set elsewhere meanwhile")
+    pending.write()
+    stored = Contact.objects.in_bulk([first.pk, second.pk])
+    assert (stored[first.pk].title, stored[first.pk].first_name) == ("Title written", "")
+    assert (stored[second.pk].first_name, stored[second.pk].title) == (
+        "Name written",
+        "Set elsewhere meanwhile",
+    )

@@ -13,7 +13,7 @@ listed.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -50,6 +50,45 @@ def update(
             params = [value for row in part for value in row]
             cursor.execute(_statement(model, targets, len(part)), params)
     return len(rows)
+
+
+class PendingWrites:
+    """Rows changed in memory, written together by `write()`: one `update` per set of fields.
+
+    Each object is written with the fields given when it was added (several sets are merged);
+    its values at writing time are the ones stored.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self._fields: dict[int, set[str]] = {}
+        self._objects: dict[int, models.Model] = {}
+
+    def add(self, obj: models.Model, fields: Iterable[str]) -> None:
+        self._objects[obj.pk] = obj
+        self._fields.setdefault(obj.pk, set()).update(fields)
+
+    def write(self) -> None:
+        by_fields: dict[tuple[str, ...], list[models.Model]] = {}
+        for pk, obj in self._objects.items():
+            by_fields.setdefault(tuple(sorted(self._fields[pk])), []).append(obj)
+        for fields, objects in by_fields.items():
+            update(self.model, objects, fields)
+        self._objects.clear()
+        self._fields.clear()
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> tuple[object, ...]:
+    """The values of `fields`, JSON documents copied: compare two to know whether to write."""
+    return tuple(_copied(getattr(obj, name)) for name in fields)
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

@@ -201,18 +201,21 @@ def _checked(
     """The page's answer if it succeeded; after an expired session, asked again once."""
     if response.status_code < 400:
         return response
-    with closing(response):
-        response.read()
     try:
-        raise_for_response(response)
+        _refuse(response)
     except SessionExpired:
         client.access_token = refresh_access_token(client.connection_id, client.access_token)
     again = _open(client, path, locator)
     if again.status_code >= 400:
-        with closing(again):
-            again.read()
-        raise_for_response(again)
+        _refuse(again)
     return again
+
+
+def _refuse(response: httpx.Response) -> None:
+    """Read a failed answer's body, close it, and raise its error."""
+    with closing(response):
+        response.read()
+    raise_for_response(response)
 
 
 def _lines(chunks: Iterable[str]) -> Iterator[str]:

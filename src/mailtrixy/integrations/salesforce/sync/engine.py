@@ -82,7 +82,11 @@ class SyncEngine:
             pull_deals.select_fields(known.metadata),
             pull_deals.where_mine(known.metadata),
         )
-        meta, pages = self._open(client, [contacts, deals], known)
+        meta, answers = self._open(client, [contacts, deals], known)
+        pages = [
+            subresponse_body(answers[0]),
+            self._first_deals_page(client, deals, meta, answers[1]),
+        ]
         ensure_defaults(self.workspace_id, meta)
         stages = StageMap.load(self.workspace_id, meta)
         issues = IssueLog(self.workspace_id)
@@ -126,7 +130,7 @@ class SyncEngine:
         self, client: SalesforceClient, plans: list[_Plan], known: metadata.Known
     ) -> tuple[metadata.OrgMetadata, list[dict[str, Any]]]:
         """The first page of every object in one Composite call, the org's metadata riding along
-        when the last reading is stale; each first page, for the metadata it found."""
+        when the last reading is stale: the metadata, and each plan's answer."""
         subrequests = [
             {
                 "method": "GET",
@@ -138,19 +142,22 @@ class SyncEngine:
         if not known.fresh:
             subrequests += metadata.subrequests(client)
         answers = client.composite(subrequests)
-        meta = known.metadata
-        if not known.fresh:
-            meta = metadata.store(self.workspace_id, metadata.parse(answers[len(plans) :]))
-        pages = []
-        for plan, answer in zip(plans, answers, strict=False):
-            if plan.sobject == "Opportunity" and plan.fields != pull_deals.select_fields(meta):
-                # The reading changed what the query must select: the guessed page is not used.
-                plan.fields = pull_deals.select_fields(meta)
-                plan.where = pull_deals.where_mine(meta)
-                pages.append(client.request("GET", client.service_path(plan.query_path())).json())
-            else:
-                pages.append(subresponse_body(answer))
-        return meta, pages
+        if known.fresh:
+            return known.metadata, answers
+        reading = metadata.parse(answers[len(plans) :])
+        return metadata.store(self.workspace_id, reading), answers[: len(plans)]
+
+    def _first_deals_page(
+        self, client: SalesforceClient, plan: _Plan, meta: metadata.OrgMetadata, answer: Any
+    ) -> dict[str, Any]:
+        """The opening Composite's Opportunity page, unless the metadata read with it changed what
+        the query selects: then that (guessed) page is dropped and the query sent again."""
+        if plan.fields == pull_deals.select_fields(meta):
+            page: dict[str, Any] = subresponse_body(answer)
+            return page
+        plan.fields, plan.where = pull_deals.select_fields(meta), pull_deals.where_mine(meta)
+        again: dict[str, Any] = client.request("GET", client.service_path(plan.query_path())).json()
+        return again
 
     def _read(
         self, client: SalesforceClient, plan: _Plan, applier: PagePull, page: dict[str, Any]

@@ -16,7 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mailtrixy import bulk_insert, bulk_update
+from mailtrixy import bulk_insert
+from mailtrixy.bulk_update import PendingWrites, snapshot
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
@@ -33,15 +34,28 @@ SELECT = (
 DELETED_REASON = "Deleted in Salesforce"
 
 
+PULLED_FIELDS = (
+    "salesforce_id",
+    "account_id",
+    "base",
+    "remote_modstamp",
+    "pending_push",
+    "deleted_in_salesforce",
+    "seen_mark",
+)
+"""What a pull may change on a link; a link is written when one of them changed."""
+LINK_FIELDS = (*PULLED_FIELDS, "synced_at")
+"""What a pull writes to a link it changed."""
+
+
 @dataclass
 class _Batch:
     """What one page changes, written in a few bulk statements."""
 
     new_contacts: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     """(contact, link) rows to insert: plain values, no model instances (bulk_insert)."""
-    contacts: dict[int, Contact] = field(default_factory=dict)
-    contact_fields: set[str] = field(default_factory=set)
-    links: dict[int, ContactLink] = field(default_factory=dict)
+    contacts: PendingWrites = field(default_factory=lambda: PendingWrites(Contact))
+    links: PendingWrites = field(default_factory=lambda: PendingWrites(ContactLink))
     new_links: list[ContactLink] = field(default_factory=list)
     conflicts: list[SyncConflict] = field(default_factory=list)
 
@@ -81,7 +95,7 @@ class ContactPull:
         contact.archived_at, contact.archived_reason = now, DELETED_REASON
         link.deleted_in_salesforce = True
         self._touch(batch, contact, {"archived_at", "archived_reason"})
-        batch.links[link.pk] = link
+        batch.links.add(link, LINK_FIELDS)
         self.stats.add("contacts_archived")
 
     def _merge(
@@ -232,7 +246,7 @@ class ContactPull:
         # push then compares the contact with the base and finds nothing to send.)
         if _saved_state(link) != before:
             link.synced_at = now
-            batch.links[link.pk] = link
+            batch.links.add(link, LINK_FIELDS)
         # A push Salesforce refused stays reported (and waits for its backoff) while the contact
         # still differs from what Salesforce holds; re-reading the record settles nothing.
         local = mapping.contact_local(link.contact)
@@ -254,8 +268,7 @@ class ContactPull:
 
     def _touch(self, batch: _Batch, contact: Contact, fields: set[str]) -> None:
         if fields:
-            batch.contacts[contact.pk] = contact
-            batch.contact_fields |= fields
+            batch.contacts.add(contact, fields)
 
     def _conflict_row(
         self,
@@ -318,27 +331,10 @@ class ContactPull:
         with transaction.atomic():
             if batch.new_contacts:
                 _insert_new(batch.new_contacts)
-            if batch.contacts:
-                bulk_update.update(
-                    Contact, list(batch.contacts.values()), sorted(batch.contact_fields)
-                )
+            batch.contacts.write()
             if batch.new_links:
                 ContactLink.objects.bulk_create(batch.new_links)
-            if batch.links:
-                bulk_update.update(
-                    ContactLink,
-                    list(batch.links.values()),
-                    [
-                        "salesforce_id",
-                        "account_id",
-                        "base",
-                        "remote_modstamp",
-                        "synced_at",
-                        "pending_push",
-                        "deleted_in_salesforce",
-                        "seen_mark",
-                    ],
-                )
+            batch.links.write()
             if batch.conflicts:
                 SyncConflict.objects.bulk_create(batch.conflicts)
 
@@ -356,16 +352,7 @@ def _insert_new(new: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
 
 
 def _saved_state(link: ContactLink) -> tuple[object, ...]:
-    """What a pull writes to a link, but for `synced_at`."""
-    return (
-        link.salesforce_id,
-        link.account_id,
-        dict(link.base),
-        link.remote_modstamp,
-        link.pending_push,
-        link.deleted_in_salesforce,
-        link.seen_mark,
-    )
+    return snapshot(link, PULLED_FIELDS)
 
 
 def _account_name(record: dict[str, Any]) -> str:

@@ -16,28 +16,29 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mailtrixy.bulk_update import PendingWrites, snapshot
 from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.salesforce.models import DealLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
 from mailtrixy.integrations.salesforce.sync.merge import changed_later, in_sync, merge
 from mailtrixy.integrations.salesforce.sync.metadata import EXTERNAL_ID_FIELD, OrgMetadata
-from mailtrixy.integrations.salesforce.sync.operations import SettledLinks
 from mailtrixy.integrations.salesforce.sync.stages import StageError, StageMap
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
 SOBJECT = "Opportunity"
 DELETED_REASON = "Opportunity deleted in Salesforce"
-MERGED_FIELDS = (
+PULLED_FIELDS = (
     "salesforce_id",
     "remote_modstamp",
     "seen_mark",
     "deleted_in_salesforce",
     "base",
     "pending_push",
-    "synced_at",
 )
-"""What a pull writes to a link it merged: `_saved_state` and `synced_at`."""
+"""What a pull may change on a link; a link is written when one of them changed."""
+MERGED_FIELDS = (*PULLED_FIELDS, "synced_at")
+"""What a pull writes to a link it merged."""
 
 
 def select_fields(metadata: OrgMetadata) -> str:
@@ -72,7 +73,7 @@ class DealPull:
         self.metadata = metadata
         self.stages = stages
         self.mark = mark
-        self.changed_links = SettledLinks(DealLink)
+        self.changed_links = PendingWrites(DealLink)
         """The page's changed links, written together at its end (one save each was 3.5 s of
         a sync re-reading 10,000 Opportunities; bench/RESULTS.md)."""
 
@@ -218,12 +219,4 @@ class DealPull:
 
 
 def _saved_state(link: DealLink) -> tuple[object, ...]:
-    """What a pull writes to a link, but for `synced_at`."""
-    return (
-        link.salesforce_id,
-        link.remote_modstamp,
-        link.seen_mark,
-        link.deleted_in_salesforce,
-        dict(link.base),
-        link.pending_push,
-    )
+    return snapshot(link, PULLED_FIELDS)

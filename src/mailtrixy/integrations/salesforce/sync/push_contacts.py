@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mailtrixy.bulk_update import PendingWrites
 from mailtrixy.integrations.salesforce.models import ContactLink
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
@@ -16,7 +17,6 @@ from mailtrixy.integrations.salesforce.sync.operations import (
     ItemResult,
     Operation,
     Settle,
-    SettledLinks,
     chunked_operations,
     first_error,
 )
@@ -30,7 +30,7 @@ class ContactPush:
         self.workspace_id = workspace_id
         self.stats = stats
         self.issues = issues
-        self.settled = SettledLinks(ContactLink)
+        self.settled = PendingWrites(ContactLink)
         """Links whose push was answered, written with the Composite's settlement."""
 
     def operations(self) -> Iterator[Operation]:

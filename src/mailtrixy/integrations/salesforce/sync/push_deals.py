@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mailtrixy.bulk_update import PendingWrites
 from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.client import SalesforceClient
@@ -27,7 +28,6 @@ from mailtrixy.integrations.salesforce.sync.operations import (
     ItemResult,
     Operation,
     Settle,
-    SettledLinks,
     chunked_operations,
     delete_operations,
     first_error,
@@ -57,7 +57,7 @@ class DealPush:
         self.issues = issues
         self.metadata = metadata
         self.stages = stages
-        self.settled = SettledLinks(DealLink)
+        self.settled = PendingWrites(DealLink)
         """Links whose push was answered, written with the Composite's settlement."""
 
     # -- what to send ----------------------------------------------------------------------
