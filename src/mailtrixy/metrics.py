@@ -16,7 +16,6 @@ labels never grow with data. Recording never raises: metrics must not break a sy
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -51,16 +50,6 @@ RECORD_CHANGES = (
 )  # fmt: skip
 DURATION_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, float("inf"))
 
-# Exception class names (errors.py) → outcome label; metrics does not import the integration.
-_OUTCOME_OF_ERROR = {
-    "SessionExpired": "session_expired",
-    "NeedsReconnect": "session_expired",
-    "ApiLimitExceeded": "limit_exceeded",
-    "SalesforceTimeout": "timeout",
-    "SalesforceUnavailable": "unavailable",
-}
-
-
 # -- recording -----------------------------------------------------------------------------------
 
 
@@ -82,38 +71,24 @@ def _add(key: str, amount: int = 1) -> None:
         log.debug("Could not record metric %s.", key, exc_info=True)
 
 
-def api_kind(path: str) -> str:
-    """What kind of Salesforce request a client path is, for the `kind` label."""
-    resource = path.split("?", 1)[0].strip("/")
-    resource = re.sub(r"^services/data/v[\d.]+/", "", resource)
-    parts = resource.split("/")
-    if parts[0] == "composite":
-        return "collections" if parts[1:2] == ["sobjects"] else "composite"
-    if parts[0] in {"query", "queryAll"}:
-        return "query"  # first pages and nextRecordsUrl pages alike
-    if parts[0] == "sobjects":
-        return "describe" if parts[-1] == "describe" or len(parts) == 1 else "sobject"
-    if parts[0] == "limits":
-        return "limits"
-    if parts[0] == "jobs":
-        return "bulk"  # Bulk API 2.0 query jobs
-    return "other"
-
-
-def record_api_call(path: str, outcome: str) -> None:
-    kind = api_kind(path)
+def record_api_call(kind: str, outcome: str) -> None:
+    kind = kind if kind in API_KINDS else "other"
     _add(_key("api", kind, outcome if outcome in API_OUTCOMES else "error"))
 
 
 @contextmanager
-def counting_api_call(path: str) -> Iterator[None]:
-    """Count one Salesforce request by kind and by how it ended (the block raising or not)."""
+def counting_api_call(kind: str) -> Iterator[None]:
+    """Count one API request of `kind` (one of API_KINDS) by how it ended.
+
+    A block that raises is counted under the error's `metrics_outcome` (one of API_OUTCOMES),
+    which each integration's errors declare; any other exception counts as "error".
+    """
     try:
         yield
     except Exception as error:
-        record_api_call(path, _OUTCOME_OF_ERROR.get(type(error).__name__, "error"))
+        record_api_call(kind, getattr(error, "metrics_outcome", "error"))
         raise
-    record_api_call(path, "ok")
+    record_api_call(kind, "ok")
 
 
 def record_card_lookup(result: str) -> None:

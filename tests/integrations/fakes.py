@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
 from django.utils.html import format_html
 
-from mailtrixy.inbox.models import Contact
-from mailtrixy.integrations.provider import CARD_ORDER
+from mailtrixy.integrations.provider import CardSubject
 
 
 class _FakeProvider:
@@ -15,12 +16,12 @@ class _FakeProvider:
     name = "Fake"
     card_order: int | None = None
 
-    def render_card(self, request: HttpRequest, contact: Contact) -> str:
+    def render_card(self, request: HttpRequest, subject: CardSubject) -> str:
         return format_html(
             '<section class="card" data-card="{}"><h2>{}</h2><p>{}</p></section>',
             self.key,
             self.name,
-            contact.email,
+            subject.email,
         )
 
     def member_section(self, request: HttpRequest) -> str:
@@ -32,23 +33,26 @@ class _FakeProvider:
     def urlpatterns(self) -> list[URLPattern | URLResolver]:
         return []
 
+    def sync_now(self, workspace_id: int, out: TextIO) -> int | None:
+        return None
+
 
 class FakeSalesforce(_FakeProvider):
     key = "salesforce"
     name = "Salesforce (fake)"
-    card_order = CARD_ORDER["salesforce"]
+    card_order = 30
 
 
 class FakeHubSpot(_FakeProvider):
     key = "hubspot"
     name = "HubSpot (fake)"
-    card_order = CARD_ORDER["hubspot"]
+    card_order = 10
 
 
 class FakeStripe(_FakeProvider):
     key = "stripe"
     name = "Stripe (fake)"
-    card_order = CARD_ORDER["stripe"]
+    card_order = 20
 
 
 class FakeNoCard(_FakeProvider):
@@ -61,7 +65,7 @@ class FakeBroken(_FakeProvider):
     name = "Broken"
     card_order = 5
 
-    def render_card(self, request: HttpRequest, contact: Contact) -> str:
+    def render_card(self, request: HttpRequest, subject: CardSubject) -> str:
         raise RuntimeError("the remote service is down")
 
 
@@ -70,5 +74,5 @@ class FakeNoMatch(_FakeProvider):
     name = "No match"
     card_order = 40
 
-    def render_card(self, request: HttpRequest, contact: Contact) -> str:
+    def render_card(self, request: HttpRequest, subject: CardSubject) -> str:
         return ""

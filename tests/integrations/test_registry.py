@@ -47,7 +47,7 @@ def test_conversation_page_puts_contact_card_first_then_provider_slots(
 @override_settings(MAILTRIXY_INTEGRATIONS=ALL)
 def test_card_endpoint_renders_a_providers_card(agent_client: Client, team: Team) -> None:
     contact = make_contact(team.workspace, "jane@example.com")
-    response = agent_client.get(reverse("integrations:card", args=["salesforce", contact.pk]))
+    response = agent_client.get(reverse("inbox:card", args=["salesforce", contact.pk]))
     assert response.status_code == 200
     assert b"jane@example.com" in response.content
 
@@ -55,7 +55,7 @@ def test_card_endpoint_renders_a_providers_card(agent_client: Client, team: Team
 @override_settings(MAILTRIXY_INTEGRATIONS=ALL)
 def test_a_failing_card_is_hidden_not_an_error(agent_client: Client, team: Team) -> None:
     contact = make_contact(team.workspace)
-    response = agent_client.get(reverse("integrations:card", args=["broken", contact.pk]))
+    response = agent_client.get(reverse("inbox:card", args=["broken", contact.pk]))
     assert response.status_code == 200
     assert response.content == b""
 
@@ -63,7 +63,7 @@ def test_a_failing_card_is_hidden_not_an_error(agent_client: Client, team: Team)
 @override_settings(MAILTRIXY_INTEGRATIONS=ALL)
 def test_card_of_another_workspaces_contact_is_404(agent_client: Client, other_team: Team) -> None:
     theirs = make_contact(other_team.workspace)
-    response = agent_client.get(reverse("integrations:card", args=["salesforce", theirs.pk]))
+    response = agent_client.get(reverse("inbox:card", args=["salesforce", theirs.pk]))
     assert response.status_code == 404
 
 
@@ -71,7 +71,7 @@ def test_card_of_another_workspaces_contact_is_404(agent_client: Client, other_t
 def test_unknown_or_cardless_provider_is_404(agent_client: Client, team: Team) -> None:
     contact = make_contact(team.workspace)
     for key in ["nope", "nocard"]:
-        response = agent_client.get(reverse("integrations:card", args=[key, contact.pk]))
+        response = agent_client.get(reverse("inbox:card", args=[key, contact.pk]))
         assert response.status_code == 404
 
 

@@ -47,7 +47,7 @@ def test_sync_names_what_is_missing(db: None) -> None:
     assert sync_workspace("No such place", out) == 2
     make_team("Unconnected")
     assert sync_workspace("Unconnected", out) == 1
-    assert "has no Salesforce connection" in out.getvalue()
+    assert "has no integration connected" in out.getvalue()
 
 
 def test_connections_lists_needs_reconnect_first(emulator: EmulatorServer, db: None) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from mailtrixy.inbox.cards import card_subject
 from mailtrixy.integrations.models import AppCredentials, Connection, SyncRun
 from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.sync import runs
@@ -97,7 +98,7 @@ def test_tokens_never_reach_the_logs(
     sf.control.expire_sessions(sf.org_id)  # the run must refresh: a new token in play
     run = runs.request_run(team.workspace.pk, "manual")
     execute(run.pk, "test-worker", start_next=lambda _: None)
-    card_for(make_contact(team.workspace, "nobody@example.com"))
+    card_for(card_subject(make_contact(team.workspace, "nobody@example.com")))
     connection = Connection.objects.get(pk=connection.pk)
     app = AppCredentials.objects.get(workspace=team.workspace)
     secrets = [connection.access_token, connection.refresh_token, app.client_secret]

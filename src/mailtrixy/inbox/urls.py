@@ -7,6 +7,7 @@ app_name = "inbox"
 urlpatterns = [
     path("", views.conversations, name="conversations"),
     path("conversations/<int:pk>/", views.conversation, name="conversation"),
+    path("cards/<slug:provider_key>/<int:contact_id>/", views.card, name="card"),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/new/", views.contact_edit, name="contact_new"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact"),

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from mailtrixy.accounts.permissions import member_required
 from mailtrixy.accounts.scoping import current_member, current_workspace, get_scoped_or_404, scoped
+from mailtrixy.inbox.cards import card_html
 from mailtrixy.inbox.forms import ContactForm, DealForm
 from mailtrixy.inbox.models import Contact, Conversation, Deal, Direction, Message
-from mailtrixy.integrations.registry import card_providers
+from mailtrixy.integrations import registry
 
 
 @member_required
@@ -45,9 +46,19 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
         "conversation": convo,
         "contact": convo.contact,
         "messages_list": convo.messages.select_related("author__user"),
-        "card_providers": card_providers(),
+        "card_providers": registry.card_providers(),
     }
     return render(request, "inbox/conversation.html", context)
+
+
+@member_required
+def card(request: HttpRequest, provider_key: str, contact_id: int) -> HttpResponse:
+    """One integration's card for a contact, loaded by htmx after the conversation page."""
+    provider = registry.get_provider(provider_key)
+    if provider is None or provider.card_order is None:
+        raise Http404("No such integration card.")
+    contact = get_scoped_or_404(request, Contact, pk=contact_id)
+    return HttpResponse(card_html(request, provider, contact))
 
 
 @member_required

@@ -2,18 +2,27 @@
 
 A provider describes an integration apart from running it: its key and name, where its card sits
 in the conversation's details panel, and the sections it adds to the settings pages. The inbox
-knows no provider by name; it asks the registry.
+knows no provider by name; it asks the registry. What crosses the boundary is plain data
+(`CardSubject`), never an inbox model: a provider depends on the inbox's data, not its classes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import Protocol, TextIO
 
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
 
-if TYPE_CHECKING:
-    from mailtrixy.inbox.models import Contact
+
+@dataclass(frozen=True)
+class CardSubject:
+    """The customer a card is about: the conversation's contact, as the inbox knows them."""
+
+    workspace_id: int
+    contact_id: int
+    email: str
+    name: str
 
 
 class Provider(Protocol):
@@ -22,10 +31,13 @@ class Provider(Protocol):
     name: str
     """What people call it (e.g. "Salesforce")."""
     card_order: int | None
-    """Position of the provider's card below the Contact card (lower first); None for no card."""
+    """Position of the provider's card below the Contact card (lower first); None for no card.
 
-    def render_card(self, request: HttpRequest, contact: Contact) -> str:
-        """The card's HTML for this contact, or "" when the card does not apply."""
+    Each provider declares its own; the details panel sorts by it, then by key.
+    """
+
+    def render_card(self, request: HttpRequest, subject: CardSubject) -> str:
+        """The card's HTML for this customer, or "" when the card does not apply."""
         ...
 
     def member_section(self, request: HttpRequest) -> str:
@@ -40,7 +52,10 @@ class Provider(Protocol):
         """The provider's own views, mounted at the site root."""
         ...
 
+    def sync_now(self, workspace_id: int, out: TextIO) -> int | None:
+        """Run one sync of the workspace in this process, printing progress to `out`.
 
-# The stated order of cards in the details panel, below the Contact card. The product page puts
-# HubSpot and Stripe above Salesforce when they match; unknown providers go last.
-CARD_ORDER = {"hubspot": 10, "stripe": 20, "salesforce": 30}
+        The exit status (0 when it succeeded), or None when the provider does not sync or the
+        workspace has not connected it (`mailtrixy sync` then says nothing about it).
+        """
+        ...

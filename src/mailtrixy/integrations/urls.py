@@ -7,7 +7,6 @@ app_name = "integrations"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("settings/integrations/", views.member_settings, name="member_settings"),
     path("admin/settings/integrations/", views.admin_settings, name="admin_settings"),
-    path("cards/<slug:provider_key>/<int:contact_id>/", views.card, name="card"),
 ]
 
 

@@ -1,25 +1,15 @@
-"""`mailtrixy sync --workspace X`: one sync now, in this process, printing its progress.
+"""`mailtrixy sync --workspace X`: each connected integration syncs now, in this process.
 
-The run is an ordinary SyncRun (reason "manual"), claimed under a lease like any worker's, so it
-never overlaps a worker's run of the same workspace: when one is running, this run waits queued
-and that worker starts it when it finishes; this command follows it either way.
+Each provider runs and reports its own sync (`Provider.sync_now`); this command finds the
+workspace and says when none of its integrations is connected.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import TextIO
 
-from django.db import connection as db_connection
-
 from mailtrixy.accounts.models import Workspace
-from mailtrixy.integrations.models import SyncRun, SyncRunStatus
-from mailtrixy.integrations.salesforce import connection as connections
-from mailtrixy.integrations.salesforce.sync import runs
-from mailtrixy.integrations.salesforce.sync.execute import execute
-
-POLL_SECONDS = 0.5
+from mailtrixy.integrations import registry
 
 
 def find_workspace(name_or_id: str) -> Workspace | None:
@@ -31,62 +21,18 @@ def find_workspace(name_or_id: str) -> Workspace | None:
 
 
 def sync_workspace(name_or_id: str, out: TextIO) -> int:
+    """0 when every connected integration synced; 1 when one failed or none is connected."""
     workspace = find_workspace(name_or_id)
     if workspace is None:
         out.write(f"No workspace has the id or name {name_or_id!r}.\n")
         return 2
-    connection = connections.get_connection(workspace.pk)
-    if connection is None:
-        out.write(f"Workspace {workspace.name!r} has no Salesforce connection.\n")
-        return 1
-    if connection.needs_reconnect:
+    out.write(f"Workspace {workspace.name!r} ({workspace.pk}):\n")
+    statuses = [p.sync_now(workspace.pk, out) for p in registry.providers()]
+    ran = [status for status in statuses if status is not None]
+    if not ran:
         out.write(
-            f"Workspace {workspace.name!r} needs to reconnect Salesforce: "
-            f"{connection.status_reason or 'the saved login was refused'}.\n"
+            f"Workspace {workspace.name!r} has no integration connected: connect one in "
+            "Settings → Integrations.\n"
         )
         return 1
-    try:
-        run = runs.request_run(workspace.pk, "manual")
-    except runs.SyncAlreadyQueued as already:
-        run = already.run
-    out.write(f"Sync #{run.pk} of workspace {workspace.name!r} ({workspace.pk}) queued.\n")
-    worker = threading.Thread(target=_execute, args=(run.pk,), daemon=True)
-    worker.start()
-    final = _follow(run.pk, out)
-    worker.join()
-    if final.status == SyncRunStatus.SUCCEEDED:
-        out.write(f"Sync #{final.pk} completed: {_summary(final)} ({final.api_calls} API calls).\n")
-        return 0
-    out.write(f"Sync #{final.pk} failed: {final.error}\n")
-    return 1
-
-
-def _execute(run_id: int) -> None:
-    from mailtrixy.integrations.salesforce.sync.jobs import run_sync
-
-    try:
-        execute(run_id, runs.worker_id(), start_next=run_sync)
-    finally:
-        db_connection.close()
-
-
-def _follow(run_id: int, out: TextIO) -> SyncRun:
-    """Print each change of state and progress until the run ends."""
-    started, shown = time.monotonic(), ""
-    while True:
-        run = SyncRun.objects.get(pk=run_id)
-        line = f"{run.get_status_display().lower()}: {_summary(run)}"
-        if line != shown:
-            out.write(f"[{time.monotonic() - started:6.1f}s] {line}\n")
-            out.flush()
-            shown = line
-        if run.status in {SyncRunStatus.SUCCEEDED, SyncRunStatus.FAILED}:
-            return run
-        time.sleep(POLL_SECONDS)
-
-
-def _summary(run: SyncRun) -> str:
-    summary = (run.stats or {}).get("summary")
-    if run.status == SyncRunStatus.QUEUED:
-        return "waiting to start (after any sync of the workspace that is running)"
-    return str(summary) if summary else "starting"
+    return max(ran)

@@ -84,7 +84,7 @@ def clear_cache() -> None:
 
 
 def card_url(contact: Contact) -> str:
-    return reverse("integrations:card", args=["salesforce", contact.pk])
+    return reverse("inbox:card", args=["salesforce", contact.pk])
 
 
 def view_card(client: Client, contact: Contact) -> str:

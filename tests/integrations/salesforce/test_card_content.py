@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from mailtrixy.inbox.cards import card_subject
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.card.model import CardOpportunity
@@ -27,7 +28,7 @@ def test_card_shows_account_title_lead_source_and_five_most_recent_opportunities
     seeded = seed_customer(sf_org, "jane@globex.example", opportunities=6)
     contact = make_contact(team.workspace, "jane@globex.example")
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
 
     assert shown is not None
     card = shown.card
@@ -69,7 +70,7 @@ def test_card_matches_email_ignoring_case(team: Team, sf_org: SfOrg, connected: 
     seeded = seed_customer(sf_org, "Jane.Doe@Globex.Example", opportunities=0)
     contact = make_contact(team.workspace, "  jane.doe@GLOBEX.example ")
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
 
     assert shown is not None and shown.card.contact_id == seeded.contact_id
     assert shown.card.opportunities == ()
@@ -83,7 +84,7 @@ def test_contact_without_account_shows_contact_fields_and_no_opportunities(
     )
     contact = make_contact(team.workspace, "solo@example.com")
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
     html = view_card(agent_client, contact)
 
     assert shown is not None
@@ -113,13 +114,13 @@ def test_several_contacts_with_the_email_choose_the_most_recently_modified(
     second = create(sf_org, "Contact", LastName="Newer", Email="twin@example.com")
     contact = make_contact(team.workspace, "twin@example.com")
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
     assert shown is not None and shown.card.contact_id == second
 
     # Editing the older one makes it the most recently modified: it wins after the cache.
     assert sf_org.rest("PATCH", f"sobjects/Contact/{first}", json={"Title": "CTO"}).is_success
     clear_cache()
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
     assert shown is not None and shown.card.contact_id == first
 
 
@@ -141,7 +142,7 @@ def test_multi_currency_org_shows_each_opportunity_in_its_own_currency(
         )  # fmt: skip
     contact = make_contact(team.workspace, "bill@initech.example")
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
 
     assert shown is not None
     assert [o.amount_text for o in shown.card.opportunities] == [
@@ -153,7 +154,7 @@ def test_multi_currency_org_shows_each_opportunity_in_its_own_currency(
     assert sf.api_calls() == 2
     sf.control.reset_counters(sf.org_id)
     other = make_contact(team.workspace, "nobody@initech.example")
-    assert card_for(other) is None
+    assert card_for(card_subject(other)) is None
     assert sf.api_calls() == 1
 
 
@@ -165,7 +166,7 @@ def test_single_currency_org_shows_the_org_default_currency(
     seed_customer(sf, "hans@example.de", opportunities=1)
     contact = make_contact(team.workspace, "hans@example.de")
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
 
     assert shown is not None
     assert [o.amount_text for o in shown.card.opportunities] == ["EUR 1,000.00"]

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection as db_connection
 from django.test import Client
 
+from mailtrixy.inbox.cards import card_subject
 from mailtrixy.integrations.models import AppCredentials, Connection
 from mailtrixy.integrations.salesforce import connect as connect_flow
 from mailtrixy.integrations.salesforce.card import card_for
@@ -84,11 +85,11 @@ def test_cache_key_is_the_lower_cased_email(
 ) -> None:
     seed_customer(sf_org, "jane@globex.example")
     contact = make_contact(team.workspace, "JANE@GLOBEX.EXAMPLE")
-    assert card_for(contact) is not None
+    assert card_for(card_subject(contact)) is not None
 
     contact.email = "Jane@Globex.Example"
     contact.save()
-    assert card_for(contact) is not None
+    assert card_for(card_subject(contact)) is not None
     assert sf_org.api_calls() == 1
 
 
@@ -100,8 +101,8 @@ def test_cards_are_cached_per_workspace(
     ours = make_contact(team.workspace, "jane@globex.example")
     theirs = make_contact(other_team.workspace, "jane@globex.example")
 
-    assert card_for(ours) is not None
-    assert card_for(theirs) is not None
+    assert card_for(card_subject(ours)) is not None
+    assert card_for(card_subject(theirs)) is not None
     assert sf_org.api_calls() == 2
 
 
@@ -147,13 +148,13 @@ def test_disconnecting_clears_the_workspace_cards(
 ) -> None:
     seed_customer(sf_org, "jane@globex.example")
     contact = make_contact(team.workspace, "jane@globex.example")
-    assert card_for(contact) is not None
+    assert card_for(card_subject(contact)) is not None
 
     connect_flow.disconnect(team.agent)
-    assert card_for(contact) is None  # not connected: no card, and no call
+    assert card_for(card_subject(contact)) is None  # not connected: no card, and no call
 
     reconnect(team, sf_org)  # reconnecting (to the same org) starts from an empty cache
-    assert card_for(contact) is not None
+    assert card_for(card_subject(contact)) is not None
     assert sf_org.api_calls() == 1
 
 
@@ -162,13 +163,13 @@ def test_reconnecting_to_another_org_never_shows_the_old_orgs_card(
 ) -> None:
     seed_customer(sf_org, "jane@globex.example", account="Old Org Account")
     contact = make_contact(team.workspace, "jane@globex.example")
-    assert card_for(contact) is not None
+    assert card_for(card_subject(contact)) is not None
 
     other = make_org(emulator)
     seed_customer(other, "jane@globex.example", account="New Org Account")
     reconnect(team, other)
 
-    shown = card_for(contact)
+    shown = card_for(card_subject(contact))
     assert shown is not None and shown.card.account_name == "New Org Account"
 
 
@@ -177,7 +178,7 @@ def test_cache_holds_no_token_in_keys_or_values(
 ) -> None:
     seed_customer(sf_org, "jane@globex.example")
     contact = make_contact(team.workspace, "jane@globex.example")
-    assert card_for(contact) is not None
+    assert card_for(card_subject(contact)) is not None
 
     rows = stored_cache_entries()
     assert any(":salesforce:card:" in key for key, _ in rows)

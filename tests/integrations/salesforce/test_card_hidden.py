@@ -9,6 +9,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from mailtrixy.inbox.cards import card_subject
 from mailtrixy.integrations.models import Connection, ConnectionStatus
 from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.card.cache import FAILURE_TTL
@@ -155,7 +156,7 @@ def test_card_hidden_on_salesforce_errors_and_back_soon_after(
     sf_org.control.set_faults(sf_org.org_id, **{fault: 1.0})
     contact = make_contact(team.workspace, EMAIL)
 
-    response = agent_client.get(reverse("integrations:card", args=["salesforce", contact.pk]))
+    response = agent_client.get(reverse("inbox:card", args=["salesforce", contact.pk]))
     assert response.status_code == 200 and response.content == b""
     calls_during_outage = sf_org.api_calls()
     assert view_card(agent_client, contact) == ""  # the failure is remembered briefly...
@@ -178,4 +179,4 @@ def test_card_hidden_when_salesforce_refuses_the_query(
     monkeypatch.setattr(lookup, "CONTACT_FIELDS", "Id, NoSuchField__c")
     contact = make_contact(team.workspace, EMAIL)
 
-    assert card_for(contact) is None
+    assert card_for(card_subject(contact)) is None

@@ -20,6 +20,7 @@ from django.utils import timezone
 from mailtrixy import metrics
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce import http
+from mailtrixy.integrations.salesforce.api_kinds import api_kind
 from mailtrixy.integrations.salesforce.errors import (
     ApiError,
     ApiLimitExceeded,
@@ -104,7 +105,7 @@ class SalesforceClient:
             **kwargs.pop("headers", {}),
         }
         self.calls += 1
-        with metrics.counting_api_call(path):  # issue 7: calls by kind and outcome
+        with metrics.counting_api_call(api_kind(path)):  # issue 7: calls by kind and outcome
             response = http.send(
                 method, self.url(path), headers=headers, timeout=self.timeout, **kwargs
             )

@@ -6,9 +6,14 @@ Salesforce localises to the org's language.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class SalesforceError(Exception):
     """Base of every failure talking to Salesforce."""
+
+    metrics_outcome: ClassVar[str] = "error"
+    """How the API-call counters (metrics.API_OUTCOMES) label a request that failed so."""
 
     def __init__(self, message: str, *, error_code: str = "", status: int | None = None) -> None:
         super().__init__(message)
@@ -23,21 +28,31 @@ class SalesforceUnavailable(SalesforceError):
     Safe to retry later; a write may or may not have happened.
     """
 
+    metrics_outcome = "unavailable"
+
 
 class SalesforceTimeout(SalesforceUnavailable):
     """No answer within the time limit: a write may have been committed all the same."""
+
+    metrics_outcome = "timeout"
 
 
 class SessionExpired(SalesforceError):
     """401 INVALID_SESSION_ID: the access token expired or was revoked; refresh and retry once."""
 
+    metrics_outcome = "session_expired"
+
 
 class NeedsReconnect(SalesforceError):
     """The refresh token was refused (`invalid_grant`): only a person reconnecting can fix this."""
 
+    metrics_outcome = "session_expired"
+
 
 class ApiLimitExceeded(SalesforceError):
     """403 REQUEST_LIMIT_EXCEEDED: the org's daily API allocation is used up."""
+
+    metrics_outcome = "limit_exceeded"
 
 
 class ApiError(SalesforceError):

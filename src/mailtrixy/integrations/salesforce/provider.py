@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils import timezone
 
 from mailtrixy.accounts.scoping import current_member
-from mailtrixy.inbox.models import Contact
-from mailtrixy.integrations.provider import CARD_ORDER
+from mailtrixy.integrations.provider import CardSubject
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.sync.report import sync_state
 
@@ -17,12 +18,14 @@ from mailtrixy.integrations.salesforce.sync.report import sync_state
 class SalesforceProvider:
     key = "salesforce"
     name = "Salesforce"
-    card_order: int | None = CARD_ORDER["salesforce"]
+    # The product page puts the Salesforce card below the HubSpot and Stripe cards when those also
+    # match; they would declare 10 and 20.
+    card_order: int | None = 30
 
-    def render_card(self, request: HttpRequest, contact: Contact) -> str:
+    def render_card(self, request: HttpRequest, subject: CardSubject) -> str:
         from mailtrixy.integrations.salesforce.card import render_card
 
-        return render_card(request, contact)
+        return render_card(request, subject)
 
     def member_section(self, request: HttpRequest) -> str:
         member = current_member(request)
@@ -44,3 +47,8 @@ class SalesforceProvider:
 
     def urlpatterns(self) -> list[URLPattern | URLResolver]:
         return [path("", include("mailtrixy.integrations.salesforce.urls"))]
+
+    def sync_now(self, workspace_id: int, out: TextIO) -> int | None:
+        from mailtrixy.integrations.salesforce.sync.command_line import sync_now
+
+        return sync_now(workspace_id, out)

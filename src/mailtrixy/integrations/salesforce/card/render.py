@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from mailtrixy import metrics
-from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.provider import CardSubject
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.card.cache import card_cache
 from mailtrixy.integrations.salesforce.card.lookup import lookup
@@ -33,8 +33,8 @@ class ShownCard:
     """"Open in Salesforce": the Contact's Lightning page under the saved instance URL."""
 
 
-def render_card(request: HttpRequest, contact: Contact) -> str:
-    shown = card_for(contact)
+def render_card(request: HttpRequest, subject: CardSubject) -> str:
+    shown = card_for(subject)
     if shown is None:
         return ""
     return render_to_string(
@@ -42,20 +42,20 @@ def render_card(request: HttpRequest, contact: Contact) -> str:
     )
 
 
-def card_for(contact: Contact) -> ShownCard | None:
-    """The Salesforce card of `contact`, or None when it does not appear.
+def card_for(subject: CardSubject) -> ShownCard | None:
+    """The Salesforce card of the customer `subject`, or None when it does not appear.
 
     It does not appear without an email, without a working connection, without a matching
     Salesforce Contact, or when Salesforce fails or is slower than SALESFORCE_CARD_TIMEOUT.
     """
-    email = normalise_email(contact.email)
+    email = normalise_email(subject.email)
     if not email:
         return None
-    connection = connections.get_connection(contact.workspace_id)
+    connection = connections.get_connection(subject.workspace_id)
     if connection is None or connection.needs_reconnect:
         return None
-    generation = card_cache.generation(contact.workspace_id)
-    key = card_cache.card_key(contact.workspace_id, generation, email)
+    generation = card_cache.generation(subject.workspace_id)
+    key = card_cache.card_key(subject.workspace_id, generation, email)
     fetched: list[bool] = []  # issue 7 metrics: did this view ask Salesforce (a cache miss)?
 
     def fetch_once() -> SalesforceCard | None:
@@ -68,7 +68,7 @@ def card_for(contact: Contact) -> ShownCard | None:
         metrics.record_card_lookup("failed")
         log.warning(
             "Salesforce card hidden for workspace %s: %s (%s)",
-            contact.workspace_id,
+            subject.workspace_id,
             type(error).__name__,
             error.error_code or error.status,
         )

@@ -27,6 +27,7 @@ from django.conf import settings
 
 from mailtrixy import metrics
 from mailtrixy.integrations.salesforce import http
+from mailtrixy.integrations.salesforce.api_kinds import api_kind
 from mailtrixy.integrations.salesforce.client import SalesforceClient, raise_for_response
 from mailtrixy.integrations.salesforce.errors import ApiError, SalesforceError, SessionExpired
 from mailtrixy.integrations.salesforce.models import SyncCursor
@@ -189,7 +190,7 @@ def _open(client: SalesforceClient, path: str, locator: str) -> httpx.Response:
     params = {"maxRecords": str(MAX_RECORDS)} | ({"locator": locator} if locator else {})
     headers = {"Authorization": f"Bearer {client.access_token}", "Accept": "text/csv"}
     client.calls += 1
-    with metrics.counting_api_call(path):
+    with metrics.counting_api_call(api_kind(path)):
         return http.open_stream(
             "GET", client.url(path), params=params, headers=headers, timeout=timeout
         )
