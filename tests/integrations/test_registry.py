@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from mailtrixy.integrations import registry
 from tests.factories import Team, make_contact, make_conversation
@@ -83,3 +83,11 @@ def test_settings_pages_show_each_providers_section(
     admin_page = admin_client_.get(reverse("integrations:admin_settings")).content.decode()
     assert member_page.count("Member section") == len(ALL)
     assert admin_page.count("Admin section") == len(ALL)
+
+
+def test_provider_urls_follow_the_registry_whichever_test_resolved_first() -> None:
+    with override_settings(MAILTRIXY_INTEGRATIONS=[]):
+        assert reverse("inbox:conversations") == "/"
+        with pytest.raises(NoReverseMatch):
+            reverse("salesforce:connect")
+    assert reverse("salesforce:connect") == "/integrations/salesforce/connect/"
