@@ -101,9 +101,9 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def sync_status(request: HttpRequest) -> HttpResponse:
-    """The sync state fragment that Settings → Integrations polls while a run is active."""
+    """What Settings → Integrations polls while a run is active: the status and the runs table."""
     context = {"sync": report.sync_state(current_member(request).workspace_id)}
-    return render(request, "salesforce/sync_status.html", context)
+    return render(request, "salesforce/sync_live.html", context)
 
 
 @admin_required

@@ -2,44 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import QuerySet
 
 from mailtrixy.integrations.models import SyncRun, SyncRunStatus
 from mailtrixy.integrations.salesforce.connection import PROVIDER, get_connection
 from mailtrixy.integrations.salesforce.models import StageMapping, SyncConflict, SyncIssue
+from mailtrixy.integrations.salesforce.sync.stats import RunCounts, counted
 
-# The run table's columns: (label, keys of the run's stats added together).
-RUN_COLUMNS = [
-    ("Pulled", ("contacts_fetched", "deals_fetched")),
-    ("Created", ("contacts_created", "deals_created")),
-    ("Updated", ("contacts_updated", "deals_updated", "contacts_linked", "contacts_restored")),
-    ("Pushed", ("contacts_pushed", "deals_pushed")),
-    ("Deleted", ("deals_deleted",)),
-    ("Archived", ("contacts_archived", "deals_archived")),
-    ("Conflicts", ("conflicts",)),
-    ("Errors", ("issues",)),
-]
+RECENT_RUNS = 5
+FINISHED = (SyncRunStatus.SUCCEEDED, SyncRunStatus.FAILED)
 
 
-def run_row(run: SyncRun) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RunRow:
+    """A run as the status and the runs table show it (counts so far while it runs)."""
+
+    run: SyncRun
+    counts: RunCounts
+    api_calls: int
+
+
+def run_row(run: SyncRun) -> RunRow:
     stats = run.stats or {}
-    counts = [sum(int(stats.get(key, 0) or 0) for key in keys) for _, keys in RUN_COLUMNS]
-    return {"run": run, "counts": counts, "api_calls": run.api_calls or stats.get("api_calls", 0)}
+    api_calls = run.api_calls or stats.get("api_calls", 0)
+    return RunRow(run=run, counts=counted(stats), api_calls=int(api_calls or 0))
+
+
+def _runs(workspace_id: int) -> QuerySet[SyncRun]:
+    return SyncRun.objects.filter(workspace_id=workspace_id, provider=PROVIDER)
 
 
 def sync_state(workspace_id: int) -> dict[str, Any]:
-    runs = SyncRun.objects.filter(workspace_id=workspace_id, provider=PROVIDER)
-    running = runs.filter(status=SyncRunStatus.RUNNING).first()
-    queued = runs.filter(status=SyncRunStatus.QUEUED).first()
-    last = runs.filter(status__in=[SyncRunStatus.SUCCEEDED, SyncRunStatus.FAILED]).first()
+    """The status and the recent runs, both read from one query so they cannot disagree.
+
+    The active runs are always among the newest: at most one is running and one queued, and runs
+    start in the order they were queued, so the newest five hold them and the last finished one.
+    """
+    recent = [run_row(run) for run in _runs(workspace_id)[:RECENT_RUNS]]
+    running = next((r for r in recent if r.run.status == SyncRunStatus.RUNNING), None)
+    queued = next((r for r in recent if r.run.status == SyncRunStatus.QUEUED), None)
     return {
         "running": running,
         "queued": queued,
         "active": running or queued,
-        "progress": run_row(running) if running else None,
-        "last": last,
-        "columns": [label for label, _ in RUN_COLUMNS],
-        "recent": [run_row(r) for r in runs.exclude(status=SyncRunStatus.QUEUED)[:5]],
+        "last": next((r for r in recent if r.run.status in FINISHED), None),
+        "recent": recent,
         "issues": list(SyncIssue.objects.filter(workspace_id=workspace_id)[:50]),
         "issue_count": SyncIssue.objects.filter(workspace_id=workspace_id).count(),
         "conflicts": list(SyncConflict.objects.filter(workspace_id=workspace_id)[:10]),
@@ -47,11 +57,9 @@ def sync_state(workspace_id: int) -> dict[str, Any]:
 
 
 def full_report(workspace_id: int) -> dict[str, Any]:
-    runs = SyncRun.objects.filter(workspace_id=workspace_id, provider=PROVIDER)[:50]
     return {
         "connection": get_connection(workspace_id),
-        "columns": [label for label, _ in RUN_COLUMNS],
-        "runs": [run_row(r) for r in runs],
+        "runs": [run_row(r) for r in _runs(workspace_id)[:50]],
         "issues": SyncIssue.objects.filter(workspace_id=workspace_id)[:500],
         "conflicts": SyncConflict.objects.filter(workspace_id=workspace_id)[:200],
         "mappings": StageMapping.objects.filter(workspace_id=workspace_id).select_related("stage"),
