@@ -42,7 +42,8 @@ def sync_now(workspace_id: int, out: TextIO) -> int | None:
     final = _follow(run.pk, out)
     worker.join()
     if final.status == SyncRunStatus.SUCCEEDED:
-        out.write(f"Sync #{final.pk} completed: {_summary(final)} ({final.api_calls} API calls).\n")
+        calls = f"{final.api_calls} API call{'' if final.api_calls == 1 else 's'}"
+        out.write(f"Sync #{final.pk} completed: {_summary(final)} ({calls}).\n")
         return 0
     out.write(f"Sync #{final.pk} failed: {final.error}\n")
     return 1
