@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils.html import format_html
 
 from mailtrixy.integrations.provider import CardSubject
+from mailtrixy.ops.check import Finding
 
 
 class _FakeProvider:
@@ -35,6 +36,9 @@ class _FakeProvider:
 
     def sync_now(self, workspace_id: int, out: TextIO) -> int | None:
         return None
+
+    def configuration_findings(self) -> list[Finding]:
+        return []
 
 
 class FakeSalesforce(_FakeProvider):

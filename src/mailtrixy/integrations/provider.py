@@ -9,10 +9,13 @@ knows no provider by name; it asks the registry. What crosses the boundary is pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
+
+if TYPE_CHECKING:
+    from mailtrixy.ops.check import Finding
 
 
 @dataclass(frozen=True)
@@ -58,4 +61,8 @@ class Provider(Protocol):
         The exit status (0 when it succeeded), or None when the provider does not sync or the
         workspace has not connected it (`mailtrixy sync` then says nothing about it).
         """
+        ...
+
+    def configuration_findings(self) -> list[Finding]:
+        """What `mailtrixy check` should say about this provider's settings (often nothing)."""
         ...

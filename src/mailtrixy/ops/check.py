@@ -44,7 +44,7 @@ def check_shared_secrets() -> list[Finding]:
             Finding(
                 level,
                 "MAILTRIXY_ENCRYPTION_KEYS is not set, so a key generated into the data directory "
-                "encrypts the saved Salesforce secrets. Set it, identical on every process, and "
+                "encrypts the saved integration secrets. Set it, identical on every process, and "
                 "back it up apart from the database.",
             )
         )
@@ -186,35 +186,11 @@ def check_migrations() -> list[Finding]:
     return []
 
 
-def check_sync_timing() -> list[Finding]:
-    interval = settings.SALESFORCE_SYNC_INTERVAL
-    lease = settings.SALESFORCE_SYNC_LEASE_SECONDS
-    found = []
-    if interval < 60:
-        found.append(
-            Finding(
-                WARNING,
-                f"SALESFORCE_SYNC_INTERVAL is {interval} s, but the scheduler runs once a minute: "
-                "connections sync every minute at most.",
-            )
-        )
-    if lease < 10:
-        found.append(
-            Finding(
-                WARNING,
-                f"SALESFORCE_SYNC_LEASE_SECONDS is {lease} s: a slow Salesforce answer could let "
-                "a second worker take over a run that is still going. 60 s or more is safer.",
-            )
-        )
-    elif lease > interval:
-        found.append(
-            Finding(
-                WARNING,
-                f"SALESFORCE_SYNC_LEASE_SECONDS ({lease} s) is longer than the sync interval "
-                f"({interval} s): a run whose worker died waits longer than a sync period.",
-            )
-        )
-    return found
+def check_integrations() -> list[Finding]:
+    """Each provider checks its own settings."""
+    from mailtrixy.integrations import registry
+
+    return [finding for p in registry.providers() for finding in p.configuration_findings()]
 
 
 CHECKS: tuple[Callable[[], list[Finding]], ...] = (
@@ -223,7 +199,7 @@ CHECKS: tuple[Callable[[], list[Finding]], ...] = (
     check_services,
     check_migrations,
     check_encryption_keys,
-    check_sync_timing,
+    check_integrations,
 )
 
 

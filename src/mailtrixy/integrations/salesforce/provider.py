@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -13,6 +13,9 @@ from mailtrixy.accounts.scoping import current_member
 from mailtrixy.integrations.provider import CardSubject
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.sync.report import sync_state
+
+if TYPE_CHECKING:
+    from mailtrixy.ops.check import Finding
 
 
 class SalesforceProvider:
@@ -52,3 +55,8 @@ class SalesforceProvider:
         from mailtrixy.integrations.salesforce.sync.command_line import sync_now
 
         return sync_now(workspace_id, out)
+
+    def configuration_findings(self) -> list[Finding]:
+        from mailtrixy.integrations.salesforce.checks import sync_timing
+
+        return sync_timing()
