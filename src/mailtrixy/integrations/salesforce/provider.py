@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, include, path
@@ -9,7 +11,8 @@ from django.utils import timezone
 
 from mailtrixy.accounts.scoping import current_member
 from mailtrixy.inbox.models import Contact
-from mailtrixy.integrations.provider import CARD_ORDER
+from mailtrixy.integrations.provider import CARD_ORDER, RecordKind, RecordLink, RecordRef
+from mailtrixy.integrations.salesforce import conflicts, currencies, links
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.sync.report import sync_state
 
@@ -44,3 +47,17 @@ class SalesforceProvider:
 
     def urlpatterns(self) -> list[URLPattern | URLResolver]:
         return [path("", include("mailtrixy.integrations.salesforce.urls"))]
+
+    def record_links(
+        self, workspace_id: int, kind: RecordKind, ids: Sequence[int]
+    ) -> Mapping[int, RecordLink] | None:
+        return links.record_links(workspace_id, kind, ids)
+
+    def record_section(self, request: HttpRequest, record: RecordRef) -> str:
+        notes = conflicts.record_notes(record)
+        if not notes:
+            return ""
+        return render_to_string("salesforce/record_section.html", {"notes": notes}, request)
+
+    def deal_currencies(self, workspace_id: int) -> tuple[str, ...] | None:
+        return currencies.deal_currencies(workspace_id)

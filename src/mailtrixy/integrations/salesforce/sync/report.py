@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mailtrixy.integrations.models import SyncRun, SyncRunStatus
+from mailtrixy.integrations.salesforce.conflicts import report_views
 from mailtrixy.integrations.salesforce.connection import PROVIDER, get_connection
 from mailtrixy.integrations.salesforce.models import StageMapping, SyncConflict, SyncIssue
 
@@ -53,6 +54,8 @@ def full_report(workspace_id: int) -> dict[str, Any]:
         "columns": [label for label, _ in RUN_COLUMNS],
         "runs": [run_row(r) for r in runs],
         "issues": SyncIssue.objects.filter(workspace_id=workspace_id)[:500],
-        "conflicts": SyncConflict.objects.filter(workspace_id=workspace_id)[:200],
+        "conflicts": report_views(
+            workspace_id, list(SyncConflict.objects.filter(workspace_id=workspace_id)[:200])
+        ),
         "mappings": StageMapping.objects.filter(workspace_id=workspace_id).select_related("stage"),
     }
