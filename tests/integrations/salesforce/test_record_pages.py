@@ -11,6 +11,7 @@ from django.urls import reverse
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.models import Connection, SyncRun
 from mailtrixy.integrations.salesforce.conflicts import field_label
+from mailtrixy.integrations.salesforce.connection import mark_needs_reconnect
 from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync.mapping import CONTACT_FIELDS, DEAL_FIELDS
 from tests.factories import Team, make_contact, make_deal
@@ -217,3 +218,15 @@ def test_every_synced_field_is_named_by_the_mailtrixy_forms_label() -> None:
         "Expected close date",
         "Currency",
     ]
+
+
+def test_keep_mine_while_salesforce_needs_reconnecting_waits_for_the_reconnect(
+    connected: Connection, sf_org: SfOrg, team: Team, agent_client: Client
+) -> None:
+    contact, _ = _title_conflict(connected, sf_org)
+    mark_needs_reconnect(connected.pk, "refused")
+    conflict = SyncConflict.objects.get(workspace=team.workspace, field="title")
+    response = agent_client.post(reverse("salesforce:keep_mine", args=[conflict.pk]), follow=True)
+    assert "It is sent to Salesforce once Salesforce is reconnected" in response.content.decode()
+    assert not SyncRun.objects.filter(workspace=team.workspace, status="queued").exists()
+    assert ContactLink.objects.get(contact=contact).pending_push
