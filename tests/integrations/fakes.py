@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
 from django.utils.html import format_html
 
-from mailtrixy.integrations.provider import CardSubject
+from mailtrixy.integrations.provider import CardSubject, RecordKind, RecordLink, RecordRef
 from mailtrixy.ops.check import Finding
 
 
@@ -39,6 +40,17 @@ class _FakeProvider:
 
     def configuration_findings(self) -> list[Finding]:
         return []
+
+    def record_links(
+        self, workspace_id: int, kind: RecordKind, ids: Sequence[int]
+    ) -> Mapping[int, RecordLink] | None:
+        return None
+
+    def record_section(self, request: HttpRequest, record: RecordRef) -> str:
+        return ""
+
+    def deal_currencies(self, workspace_id: int) -> tuple[str, ...] | None:
+        return None
 
 
 class FakeSalesforce(_FakeProvider):
@@ -80,3 +92,39 @@ class FakeNoMatch(_FakeProvider):
 
     def render_card(self, request: HttpRequest, subject: CardSubject) -> str:
         return ""
+
+
+class FakeLinked(_FakeProvider):
+    """Links every record, says so on its pages, and takes deals in USD and GBP only."""
+
+    key = "linked"
+    name = "Linked CRM"
+
+    def record_links(
+        self, workspace_id: int, kind: RecordKind, ids: Sequence[int]
+    ) -> Mapping[int, RecordLink] | None:
+        return {pk: RecordLink(linked=True, url=f"https://crm.example/{kind}/{pk}") for pk in ids}
+
+    def record_section(self, request: HttpRequest, record: RecordRef) -> str:
+        return format_html("<p>Linked CRM section for {} {}</p>", record.kind, record.id)
+
+    def deal_currencies(self, workspace_id: int) -> tuple[str, ...] | None:
+        return ("USD", "GBP")
+
+
+class FakeBrokenRecords(_FakeProvider):
+    """Fails at everything a record page asks of it."""
+
+    key = "broken-records"
+    name = "Broken records"
+
+    def record_links(
+        self, workspace_id: int, kind: RecordKind, ids: Sequence[int]
+    ) -> Mapping[int, RecordLink] | None:
+        raise RuntimeError("the remote service is down")
+
+    def record_section(self, request: HttpRequest, record: RecordRef) -> str:
+        raise RuntimeError("the remote service is down")
+
+    def deal_currencies(self, workspace_id: int) -> tuple[str, ...] | None:
+        raise RuntimeError("the remote service is down")

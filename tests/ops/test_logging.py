@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailtrixy.inbox.cards import card_subject
+from mailtrixy.inbox.providers import card_subject
 from mailtrixy.integrations.models import AppCredentials, Connection, SyncRun
 from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.sync import runs

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from mailtrixy.inbox.cards import card_subject
+from mailtrixy.inbox.providers import card_subject
 from mailtrixy.integrations.models import SyncRun
 from mailtrixy.integrations.salesforce.api_kinds import api_kind
 from mailtrixy.integrations.salesforce.card import card_for

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import copy
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from mailtrixy.accounts.permissions import member_required
 from mailtrixy.accounts.scoping import current_member, current_workspace, get_scoped_or_404, scoped
-from mailtrixy.inbox.cards import card_html
 from mailtrixy.inbox.forms import ContactForm, DealForm
 from mailtrixy.inbox.models import Contact, Conversation, Deal, Direction, Message
+from mailtrixy.inbox.providers import card_html, link_columns, link_rows, record_sections
 from mailtrixy.integrations import registry
+from mailtrixy.integrations.provider import RecordKind, RecordRef
 
 
 @member_required
@@ -72,8 +75,24 @@ def contacts(request: HttpRequest) -> HttpResponse:
             | Q(first_name__icontains=query)
             | Q(last_name__icontains=query)
         )
-    context = {"contacts": rows[:500], "q": query, "archived": archived}
+    shown = list(rows[:500])
+    columns = link_columns(current_workspace(request).pk, "contact", [c.pk for c in shown])
+    context = {
+        "contacts": [(c, link_rows(columns, c.pk)) for c in shown],
+        "link_columns": columns,
+        "q": query,
+        "archived": archived,
+    }
     return render(request, "inbox/contacts.html", context)
+
+
+def _integrations(request: HttpRequest, kind: RecordKind, pk: int) -> dict[str, object]:
+    """What the integrations say on a record's own page: its links and their sections."""
+    workspace_id = current_workspace(request).pk
+    return {
+        "links": link_rows(link_columns(workspace_id, kind, [pk]), pk),
+        "sections": record_sections(request, RecordRef(kind, pk, workspace_id)),
+    }
 
 
 @member_required
@@ -83,6 +102,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "deals": contact.deals.select_related("stage"),
         "conversations": contact.conversations.all(),
+        **_integrations(request, "contact", contact.pk),
     }
     return render(request, "inbox/contact_detail.html", context)
 
@@ -102,8 +122,14 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def deals(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     rows = scoped(request, Deal).filter(archived_at__isnull=not archived)
-    rows = rows.select_related("stage", "contact", "owner__user")
-    return render(request, "inbox/deals.html", {"deals": rows, "archived": archived})
+    shown = list(rows.select_related("stage", "contact", "owner__user"))
+    columns = link_columns(current_workspace(request).pk, "deal", [d.pk for d in shown])
+    context = {
+        "deals": [(d, link_rows(columns, d.pk)) for d in shown],
+        "link_columns": columns,
+        "archived": archived,
+    }
+    return render(request, "inbox/deals.html", context)
 
 
 @require_POST
@@ -128,12 +154,18 @@ def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @member_required
 def deal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     deal = get_scoped_or_404(request, Deal, pk=pk) if pk else None
+    saved = copy(deal)  # the page's summary: a refused form changes its instance's values
     form = DealForm(request.POST or None, instance=deal, workspace=current_workspace(request))
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, f"Saved deal “{saved.name}”.")
         return redirect("inbox:deals")
-    return render(request, "inbox/deal_form.html", {"form": form, "deal": deal})
+    context = {
+        "form": form,
+        "deal": saved,
+        **(_integrations(request, "deal", saved.pk) if saved else {}),
+    }
+    return render(request, "inbox/deal_form.html", context)
 
 
 @member_required

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from mailtrixy.inbox.cards import card_subject
+from mailtrixy.inbox.providers import card_subject
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.card.model import CardOpportunity

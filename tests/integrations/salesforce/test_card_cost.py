@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection as db_connection
 from django.test import Client
 
-from mailtrixy.inbox.cards import card_subject
+from mailtrixy.inbox.providers import card_subject
 from mailtrixy.integrations.models import AppCredentials, Connection
 from mailtrixy.integrations.salesforce import connect as connect_flow
 from mailtrixy.integrations.salesforce.card import card_for

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from mailtrixy.inbox.cards import card_subject
+from mailtrixy.inbox.providers import card_subject
 from mailtrixy.integrations.models import Connection, ConnectionStatus
 from mailtrixy.integrations.salesforce.card import card_for
 from mailtrixy.integrations.salesforce.card.cache import FAILURE_TTL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from django.http import HttpRequest
@@ -10,7 +11,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils import timezone
 
 from mailtrixy.accounts.scoping import current_member
-from mailtrixy.integrations.provider import CardSubject
+from mailtrixy.integrations.provider import CardSubject, RecordKind, RecordLink, RecordRef
+from mailtrixy.integrations.salesforce import conflicts, currencies, links
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.sync.report import sync_state
 
@@ -50,6 +52,20 @@ class SalesforceProvider:
 
     def urlpatterns(self) -> list[URLPattern | URLResolver]:
         return [path("", include("mailtrixy.integrations.salesforce.urls"))]
+
+    def record_links(
+        self, workspace_id: int, kind: RecordKind, ids: Sequence[int]
+    ) -> Mapping[int, RecordLink] | None:
+        return links.record_links(workspace_id, kind, ids)
+
+    def record_section(self, request: HttpRequest, record: RecordRef) -> str:
+        notes = conflicts.record_notes(record)
+        if not notes:
+            return ""
+        return render_to_string("salesforce/record_section.html", {"notes": notes}, request)
+
+    def deal_currencies(self, workspace_id: int) -> tuple[str, ...] | None:
+        return currencies.deal_currencies(workspace_id)
 
     def sync_now(self, workspace_id: int, out: TextIO) -> int | None:
         from mailtrixy.integrations.salesforce.sync.command_line import sync_now

@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/settings/integrations/salesforce/sync/", views.sync_report, name="sync_report"),
     path("integrations/salesforce/retry/", views.retry, name="retry"),
     path(
+        "integrations/salesforce/conflicts/<int:conflict_id>/keep-mine/",
+        views.keep_mine,
+        name="keep_mine",
+    ),
+    path(
         "admin/settings/integrations/salesforce/stages/", views.stage_mapping, name="stage_mapping"
     ),
     path("admin/settings/integrations/salesforce/budget/", views.budget, name="budget"),

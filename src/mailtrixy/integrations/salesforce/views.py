@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mailtrixy.accounts.permissions import admin_required, member_required
 from mailtrixy.accounts.scoping import current_member
-from mailtrixy.integrations.salesforce import connect, setup
+from mailtrixy.integrations.salesforce import conflicts, connect, setup
 from mailtrixy.integrations.salesforce.forms import ConnectedAppForm
+from mailtrixy.integrations.salesforce.models import SyncConflict
 from mailtrixy.integrations.salesforce.oauth import SCOPES, callback_url
 from mailtrixy.integrations.salesforce.stage_forms import BudgetForm, StageMappingForm
 from mailtrixy.integrations.salesforce.sync import report
@@ -124,6 +125,25 @@ def retry(request: HttpRequest) -> HttpResponse:
         enqueue_sync(member.workspace_id, reason="manual", member=member)
     messages.success(request, f"{count} record{'s' if count != 1 else ''} will be tried again now.")
     return redirect(MEMBER_SETTINGS)
+
+
+@require_POST
+@member_required
+def keep_mine(request: HttpRequest, conflict_id: int) -> HttpResponse:
+    """Keep mine: MailTrixy's losing value wins after all, sent by the sync this queues."""
+    member = current_member(request)
+    try:
+        kept = conflicts.keep_mine(member.workspace_id, conflict_id)
+    except SyncConflict.DoesNotExist:
+        raise Http404("No such conflict.") from None
+    except conflicts.KeepMineRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(conflicts.conflict_record_url(member.workspace_id, conflict_id))
+    when = conflicts.queue_push(member)
+    messages.success(
+        request, f"Kept MailTrixy's {kept.label.lower()} for {kept.record_name}. {when}"
+    )
+    return redirect(kept.record_url)
 
 
 @admin_required

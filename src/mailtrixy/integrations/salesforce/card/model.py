@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from mailtrixy.money import format_money
+
 
 @dataclass(frozen=True)
 class OrgFacts:
@@ -34,11 +36,8 @@ class CardOpportunity:
 
     @property
     def amount_text(self) -> str:
-        """`EUR 1,200.00`; "—" when the opportunity has no amount."""
-        if self.amount is None:
-            return "—"
-        number = f"{self.amount:,.2f}"
-        return f"{self.currency} {number}" if self.currency else number
+        """`EUR 1,200.00`; "—" when the opportunity has no amount (MailTrixy's one money format)."""
+        return format_money(self.amount, self.currency)
 
 
 @dataclass(frozen=True)

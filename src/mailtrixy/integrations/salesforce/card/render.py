@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,11 +18,10 @@ from mailtrixy.integrations.salesforce.card.lookup import lookup
 from mailtrixy.integrations.salesforce.card.model import OrgFacts, SalesforceCard
 from mailtrixy.integrations.salesforce.client import SalesforceClient
 from mailtrixy.integrations.salesforce.errors import SalesforceError
+from mailtrixy.integrations.salesforce.links import lightning_url
 from mailtrixy.integrations.salesforce.sync import metadata
 
 log = logging.getLogger(__name__)
-
-RECORD_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
 
 
 @dataclass(frozen=True)
@@ -110,6 +108,4 @@ def org_facts(workspace_id: int, generation: int) -> OrgFacts | None:
 
 
 def record_url(connection: Connection, record_id: str) -> str:
-    if not RECORD_ID.fullmatch(record_id):
-        return ""
-    return f"{connection.instance_url.rstrip('/')}/lightning/r/Contact/{record_id}/view"
+    return lightning_url(connection.instance_url, "Contact", record_id)

@@ -7,6 +7,7 @@ only formatting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -97,3 +98,18 @@ def deal_to_salesforce(values: dict[str, str]) -> dict[str, Any]:
         else:
             fields[DEAL_FIELDS[attr]] = value or None
     return fields
+
+
+def deal_updates(values: dict[str, str], stage_id: Callable[[str], int]) -> dict[str, Any]:
+    """Deal values (as compared) as the Deal's own attributes; `stage_id` maps a StageName."""
+    updates: dict[str, Any] = {}
+    for attr, value in values.items():
+        if attr == "stage":
+            updates["stage_id"] = stage_id(value)
+        elif attr == "amount":
+            updates["amount"] = Decimal(value) if value else None
+        elif attr == "close_date":
+            updates["expected_close_date"] = date.fromisoformat(value) if value else None
+        else:
+            updates[attr] = value
+    return updates

@@ -77,11 +77,24 @@ def _key(workspace_id: int) -> str:
 
 def known(workspace_id: int) -> Known:
     """The last reading (fresh if under CACHE_SECONDS old), else FIRST_GUESS; no API call."""
-    found = cache.get(_key(workspace_id))
-    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], OrgMetadata)):
+    found = _stored(workspace_id)
+    if found is None:
         return Known(FIRST_GUESS, fresh=False)
     read_at, reading = found
-    return Known(reading, fresh=time.time() - float(read_at) < CACHE_SECONDS)
+    return Known(reading, fresh=time.time() - read_at < CACHE_SECONDS)
+
+
+def last_reading(workspace_id: int) -> OrgMetadata | None:
+    """The last reading however old (kept KEPT_SECONDS), or None before the first; no API call."""
+    found = _stored(workspace_id)
+    return found[1] if found else None
+
+
+def _stored(workspace_id: int) -> tuple[float, OrgMetadata] | None:
+    found = cache.get(_key(workspace_id))
+    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], OrgMetadata)):
+        return None
+    return float(found[0]), found[1]
 
 
 def cached(workspace_id: int) -> OrgMetadata | None:

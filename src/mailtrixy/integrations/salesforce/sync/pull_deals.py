@@ -9,7 +9,6 @@ by MailTrixy_Deal_Id__c whose create answer was lost is adopted, not created aga
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -185,16 +184,7 @@ class DealPull:
         return mapping.deal_local(deal, stage, multi_currency=multi), remote, None
 
     def _apply(self, deal: Deal, to_local: dict[str, str], restored: bool) -> set[str]:
-        updates: dict[str, Any] = {}
-        for attr, value in to_local.items():
-            if attr == "stage":
-                updates["stage_id"] = self.stages.mailtrixy_stage_id(value)
-            elif attr == "amount":
-                updates["amount"] = Decimal(value) if value else None
-            elif attr == "close_date":
-                updates["expected_close_date"] = value or None
-            else:
-                updates[attr] = value
+        updates = mapping.deal_updates(to_local, self.stages.mailtrixy_stage_id)
         if restored:
             updates.update(archived_at=None, archived_reason="")
         if updates:

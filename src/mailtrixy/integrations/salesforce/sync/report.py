@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mailtrixy.integrations.models import SyncRun, SyncRunStatus
+from mailtrixy.integrations.salesforce.conflicts import report_views
 from mailtrixy.integrations.salesforce.connection import PROVIDER, get_connection
 from mailtrixy.integrations.salesforce.models import StageMapping, SyncConflict, SyncIssue
 from mailtrixy.integrations.salesforce.sync.stats import RunCounts, counted
@@ -61,6 +62,8 @@ def full_report(workspace_id: int) -> dict[str, Any]:
         "connection": get_connection(workspace_id),
         "runs": [run_row(r) for r in _runs(workspace_id)[:50]],
         "issues": SyncIssue.objects.filter(workspace_id=workspace_id)[:500],
-        "conflicts": SyncConflict.objects.filter(workspace_id=workspace_id)[:200],
+        "conflicts": report_views(
+            workspace_id, list(SyncConflict.objects.filter(workspace_id=workspace_id)[:200])
+        ),
         "mappings": StageMapping.objects.filter(workspace_id=workspace_id).select_related("stage"),
     }
