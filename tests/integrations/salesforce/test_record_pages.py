@@ -230,3 +230,14 @@ def test_keep_mine_while_salesforce_needs_reconnecting_waits_for_the_reconnect(
     assert "It is sent to Salesforce once Salesforce is reconnected" in response.content.decode()
     assert not SyncRun.objects.filter(workspace=team.workspace, status="queued").exists()
     assert ContactLink.objects.get(contact=contact).pending_push
+
+
+def test_members_recent_conflicts_use_labels_and_link_both_records(
+    connected: Connection, sf_org: SfOrg, team: Team, agent_client: Client
+) -> None:
+    contact, sf_id = _title_conflict(connected, sf_org)
+    page = _page(agent_client, "integrations:member_settings")
+    assert "Recent conflicts" in page
+    assert "<td>Title</td>" in page and "<td>title</td>" not in page
+    assert f'<a href="{reverse("inbox:contact", args=[contact.pk])}">Ann Lee</a>' in page
+    assert f'href="{_lightning(connected, "Contact", sf_id)}"' in page

@@ -53,7 +53,9 @@ def sync_state(workspace_id: int) -> dict[str, Any]:
         "recent": recent,
         "issues": list(SyncIssue.objects.filter(workspace_id=workspace_id)[:50]),
         "issue_count": SyncIssue.objects.filter(workspace_id=workspace_id).count(),
-        "conflicts": list(SyncConflict.objects.filter(workspace_id=workspace_id)[:10]),
+        "conflicts": report_views(
+            workspace_id, list(SyncConflict.objects.filter(workspace_id=workspace_id)[:10])
+        ),
     }
 
 
