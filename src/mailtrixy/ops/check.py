@@ -130,15 +130,32 @@ def check_web() -> list[Finding]:
                 "only accepts https callback URLs for real orgs.",
             )
         )
+    found.extend(_metrics_access())
+    return found
+
+
+def _metrics_access() -> list[Finding]:
+    networks = settings.METRICS_ALLOWED_IPS
+    if any(network.prefixlen == 0 for network in networks):
+        return [
+            Finding(
+                WARNING,
+                "METRICS_ALLOWED_IPS admits every address: anyone who reaches MailTrixy directly "
+                "can read /metrics. List your Prometheus servers, or set METRICS_TOKEN instead.",
+            )
+        ]
+    if not networks and not settings.METRICS_TOKEN:
+        return [Finding(NOTE, "/metrics is closed: neither METRICS_ALLOWED_IPS nor METRICS_TOKEN.")]
     if not settings.METRICS_TOKEN:
-        found.append(
+        allowed = ", ".join(str(network) for network in networks)
+        return [
             Finding(
                 NOTE,
-                "METRICS_TOKEN is not set: /metrics answers only to requests from this machine "
-                "that came through no proxy.",
+                f"METRICS_TOKEN is not set: /metrics answers only to direct requests from "
+                f"{allowed} (METRICS_ALLOWED_IPS), never through a proxy.",
             )
-        )
-    return found
+        ]
+    return []
 
 
 def check_services() -> list[Finding]:
