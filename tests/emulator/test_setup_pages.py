@@ -156,3 +156,11 @@ def test_setup_pages_need_a_login(org: OrgSetup) -> None:
     for path in ("/setup/oauth-usage", "/setup/oauth-usage/1", "/setup/connected-apps/1/edit"):
         response = httpx.get(f"{org.base_url}{path}")
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_a_revoke_that_ends_nothing_claims_nothing(setup: httpx.Client, org: OrgSetup) -> None:
+    org.tokens()
+    number = app_id(setup.get("/setup/connected-apps"), org.app_key)
+    form = {"csrf": csrf(setup.get(f"/setup/oauth-usage/{number}")), "user_id": "005000000000009"}
+    after = setup.post(f"/setup/oauth-usage/{number}/revoke", data=form, follow_redirects=True)
+    assert "Revoked" not in after.text and f'data-user="{org.username}"' in after.text

@@ -145,7 +145,12 @@ def _metrics_access() -> list[Finding]:
             )
         ]
     if not networks and not settings.METRICS_TOKEN:
-        return [Finding(NOTE, "/metrics is closed: neither METRICS_ALLOWED_IPS nor METRICS_TOKEN.")]
+        return [
+            Finding(
+                NOTE,
+                "/metrics answers no one: METRICS_ALLOWED_IPS is none and METRICS_TOKEN is unset.",
+            )
+        ]
     if not settings.METRICS_TOKEN:
         allowed = ", ".join(str(network) for network in networks)
         return [

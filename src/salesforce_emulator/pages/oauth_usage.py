@@ -9,6 +9,7 @@ refresh_token grant `invalid_grant`, as after any revoke.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -88,9 +89,10 @@ async def revoke(request: Request) -> Response:
         body = error_box("The form expired; go back, reload the page and try again.")
         return page("OAuth Usage", body, user=session.username, status=400)
     who = form.get("user_id", "")
-    registry_of(request).oauth_usage.revoke(handle.id, app.id, None if who == ALL else who)
+    ended = registry_of(request).oauth_usage.revoke(handle.id, app.id, None if who == ALL else who)
     handle.counters.oauth["revoke_setup"] += 1
-    return RedirectResponse(f"{USAGE}/{app.id}?revoked={who}", status_code=303)
+    said = f"?{urlencode({'revoked': who})}" if ended else ""  # nothing to say if nothing ended
+    return RedirectResponse(f"{USAGE}/{app.id}{said}", status_code=303)
 
 
 def _app(request: Request) -> ConnectedApp | None:
