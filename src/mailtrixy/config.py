@@ -7,7 +7,10 @@ documented in docs/configuration.md.
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+
+Network = IPv4Network | IPv6Network
 
 
 def env_str(name: str, default: str) -> str:
@@ -42,6 +45,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[Network]:
+    """Addresses and networks (`10.0.0.0/8`, `::1`), comma-separated; `none` for no address."""
+    items = env_list(name, default)
+    if [item.lower() for item in items] == ["none"]:
+        return []
+    networks = []
+    for item in items:
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
+            ) from None
+    return networks
 
 
 def data_dir() -> Path:

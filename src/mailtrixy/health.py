@@ -4,8 +4,9 @@
 - `/readyz`: the database, the cache and the job queue answer; 503 naming the failed one
   otherwise, so a load balancer stops sending traffic. Failures are named by kind only: an
   error's text can carry a host or a user name, which a public endpoint does not show.
-- `/metrics`: Prometheus' text format, only for loopback callers without proxy headers or for
-  callers that present `Authorization: Bearer $METRICS_TOKEN`.
+- `/metrics`: Prometheus' text format, for operators only (`metrics_allowed`): direct requests
+  from METRICS_ALLOWED_IPS (this machine by default), or requests with
+  `Authorization: Bearer $METRICS_TOKEN` from anywhere.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hmac
 import logging
 import uuid
 from collections.abc import Callable
+from ipaddress import IPv6Address, ip_address
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +25,6 @@ from django.views.decorators.cache import never_cache
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = {"127.0.0.1", "::1"}
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 
@@ -81,23 +82,39 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
-    token: str = settings.METRICS_TOKEN
-    if token:
-        given = request.headers.get("Authorization", "")
-        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return True
-    proxied = any(request.META.get(header) for header in PROXY_HEADERS)
-    return request.META.get("REMOTE_ADDR") in LOOPBACK and not proxied
+    """A request that presents a bearer token is judged by the token alone (a scraper with a
+    stale token learns it at once); any other by its address."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        token: str = settings.METRICS_TOKEN
+        return bool(token) and hmac.compare_digest(given.strip().encode(), token.encode())
+    return _direct_from_allowed_address(request)
+
+
+def _direct_from_allowed_address(request: HttpRequest) -> bool:
+    # A proxy on this machine connects from 127.0.0.1 for every public caller: a forwarded
+    # request is never trusted by its address.
+    if any(request.META.get(header) for header in PROXY_HEADERS):
+        return False
+    try:
+        address = ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    if isinstance(address, IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # a dual-stack socket's ::ffff:127.0.0.1
+    return any(address in network for network in settings.METRICS_ALLOWED_IPS)
+
+
+REFUSED = (
+    "Metrics are served only to direct requests from METRICS_ALLOWED_IPS, or with "
+    "Authorization: Bearer <METRICS_TOKEN>. See docs/operations.md.\n"
+)
 
 
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
     if not metrics_allowed(request):
-        return HttpResponse(
-            "Metrics are served to loopback or with the METRICS_TOKEN bearer token.\n",
-            status=403,
-            content_type="text/plain",
-        )
+        return HttpResponse(REFUSED, status=403, content_type="text/plain")
     from prometheus_client import CONTENT_TYPE_LATEST
 
     from mailtrixy.metrics import exposition

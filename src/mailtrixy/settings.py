@@ -13,7 +13,7 @@ from typing import Any
 
 import dj_database_url
 
-from mailtrixy.config import data_dir, env_bool, env_int, env_list, env_str
+from mailtrixy.config import data_dir, env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -151,6 +151,8 @@ CACHES["metrics"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "metrics"}
 )
+# Who may read /metrics (health.py): direct requests from these addresses, or the bearer token.
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Jobs: see mailtrixy/jobs.py. JOBS_URL picks the queue: sqlite:///path (default),

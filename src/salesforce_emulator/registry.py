@@ -25,6 +25,7 @@ from salesforce_emulator.oauth.codes import AuthorizationCodes
 from salesforce_emulator.oauth.credentials import Credentials
 from salesforce_emulator.oauth.tables import create_tables
 from salesforce_emulator.oauth.tokens import DEFAULT_TOKEN_LIFETIME_SECONDS, Tokens
+from salesforce_emulator.oauth.usage import OAuthUsage
 from salesforce_emulator.rest.locators import QueryLocators
 from salesforce_emulator.store import Org
 
@@ -81,6 +82,7 @@ class Registry:
         self.credentials = Credentials(self.db)
         self.codes = AuthorizationCodes(self.db, clock)
         self.tokens = Tokens(self.db, clock, token_lifetime)
+        self.oauth_usage = OAuthUsage(self.db, clock)
         self._orgs: dict[str, OrgHandle] = {}
         # Faults every org starts with (the CLI's flags); the control API changes them per org.
         self.default_faults = FaultConfig()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from ipaddress import ip_network
 
 import pytest
 from cryptography.fernet import Fernet
@@ -81,6 +82,12 @@ def test_check_explains_problems_in_words(db: None) -> None:
 def test_check_warns_about_a_lease_too_short_to_be_safe(db: None) -> None:
     texts = [f.text for f in check.findings() if f.level == check.WARNING]
     assert any("SALESFORCE_SYNC_LEASE_SECONDS is 3 s" in t for t in texts)
+
+
+@override_settings(METRICS_ALLOWED_IPS=[ip_network("0.0.0.0/0")])
+def test_check_warns_when_metrics_are_open_to_every_address(db: None) -> None:
+    texts = [f.text for f in check.findings() if f.level == check.WARNING]
+    assert any("METRICS_ALLOWED_IPS admits every address" in t for t in texts)
 
 
 def test_rotate_keys_reencrypts_every_secret_with_the_newest_key(

@@ -117,3 +117,24 @@ def test_tokens_never_reach_the_logs(
     for secret in secrets:
         assert secret and secret not in written
     assert "Unexpected failure" in written and MASK in written
+
+
+def test_org_id_and_instance_url_reach_the_logs(
+    emulator: EmulatorServer, log_lines: io.StringIO, db: None
+) -> None:
+    """The org id and address are facts an operator needs; only the tokens are masked."""
+    team = make_team("Org facts team")
+    sf = make_org(emulator)
+    connection = Connection.objects.get(pk=connect(team, sf).pk)
+    log = logging.getLogger("mailtrixy.test")
+    log.info(
+        "Connection %s: org %s at %s, token %s",
+        connection.pk,
+        connection.external_org_id,
+        connection.instance_url,
+        connection.access_token,
+    )
+    written = lines(log_lines)[-1]["message"]
+    assert connection.external_org_id in str(written)
+    assert connection.instance_url in str(written)
+    assert connection.access_token not in str(written)

@@ -14,19 +14,31 @@ class EncryptedTextField(models.TextField):
     """Stores `crypto.encrypt(value)`; reads back the plain value. Empty stays empty.
 
     The value never appears in the database in clear, and the field's repr hides it.
+    `credential=True` (the default) marks a value that grants access (a token, a secret): logs
+    mask it wherever it appears. Facts kept private at rest but needed by an operator (an org id,
+    an instance URL) say `credential=False` and reach the logs as they are.
     """
 
     description = "Text encrypted at rest (Fernet)"
+
+    def __init__(self, *args: Any, credential: bool = True, **kwargs: Any) -> None:
+        # Not part of deconstruct(): it changes what the logs show, not what the database stores.
+        self.credential = credential
+        super().__init__(*args, **kwargs)
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
         if not value:
             return ""
         plain = crypto.decrypt(value)
-        remember(plain)  # so that logs can mask it (issue 7)
+        self._remember(plain)
         return plain
 
     def get_prep_value(self, value: Any) -> str:
         if not value:
             return ""
-        remember(str(value))  # so that logs can mask it (issue 7)
+        self._remember(str(value))
         return crypto.encrypt(str(value))
+
+    def _remember(self, plain: str) -> None:
+        if self.credential:
+            remember(plain)  # so that logs can mask it (issue 7)

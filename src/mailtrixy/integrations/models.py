@@ -53,10 +53,11 @@ class Connection(models.Model):
     connected_at = models.DateTimeField(auto_now_add=True)
     access_token = EncryptedTextField()
     refresh_token = EncryptedTextField(blank=True)
-    # Where the org lives and who connected it: encrypted like the tokens.
-    instance_url = EncryptedTextField()
-    external_org_id = EncryptedTextField()
-    external_user_id = EncryptedTextField()
+    # Where the org lives and who connected it: encrypted like the tokens. The org's address and
+    # ids grant nothing, and an operator needs them in the logs; the username is personal data.
+    instance_url = EncryptedTextField(credential=False)
+    external_org_id = EncryptedTextField(credential=False)
+    external_user_id = EncryptedTextField(credential=False)
     external_username = EncryptedTextField()
     token_refreshed_at = models.DateTimeField(null=True, blank=True)
     # The provider's API budget as last reported (Salesforce: the Sforce-Limit-Info header).

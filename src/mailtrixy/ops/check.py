@@ -130,15 +130,37 @@ def check_web() -> list[Finding]:
                 "only accepts https callback URLs for real orgs.",
             )
         )
-    if not settings.METRICS_TOKEN:
-        found.append(
+    found.extend(_metrics_access())
+    return found
+
+
+def _metrics_access() -> list[Finding]:
+    networks = settings.METRICS_ALLOWED_IPS
+    if any(network.prefixlen == 0 for network in networks):
+        return [
+            Finding(
+                WARNING,
+                "METRICS_ALLOWED_IPS admits every address: anyone who reaches MailTrixy directly "
+                "can read /metrics. List your Prometheus servers, or set METRICS_TOKEN instead.",
+            )
+        ]
+    if not networks and not settings.METRICS_TOKEN:
+        return [
             Finding(
                 NOTE,
-                "METRICS_TOKEN is not set: /metrics answers only to requests from this machine "
-                "that came through no proxy.",
+                "/metrics answers no one: METRICS_ALLOWED_IPS is none and METRICS_TOKEN is unset.",
             )
-        )
-    return found
+        ]
+    if not settings.METRICS_TOKEN:
+        allowed = ", ".join(str(network) for network in networks)
+        return [
+            Finding(
+                NOTE,
+                f"METRICS_TOKEN is not set: /metrics answers only to direct requests from "
+                f"{allowed} (METRICS_ALLOWED_IPS), never through a proxy.",
+            )
+        ]
+    return []
 
 
 def check_services() -> list[Finding]:

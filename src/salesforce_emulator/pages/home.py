@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from salesforce_emulator.pages.auth import session_and_org
 from salesforce_emulator.pages.fields import RECORD_PAGES
-from salesforce_emulator.pages.html import Markup, card, esc, join, page
+from salesforce_emulator.pages.html import Markup, card, esc, join, notice, page
 from salesforce_emulator.registry import OrgHandle
 
 LATEST = 20
@@ -28,9 +28,7 @@ async def home(request: Request) -> Response:
             f'<div class="slds-page-header"><div><div class="slds-object">Organization</div>'
             f"<h1>{esc(handle.org.name)}</h1><code>{esc(handle.id)}</code></div></div>"
         ),
-        Markup(f'<div class="slds-notice">{esc(deleted)} deleted.</div>')
-        if deleted
-        else Markup(""),
+        notice(f"{deleted} deleted." if deleted else None),
         *[_latest(handle, name) for name in RECORD_PAGES],
     ]
     return page("Home", join(parts), user=session.username)

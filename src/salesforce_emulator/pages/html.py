@@ -80,3 +80,17 @@ def error_box(message: str | None) -> Markup:
         if message
         else Markup("")
     )
+
+
+def notice(message: str | None) -> Markup:
+    """A confirmation ("Saved."), announced to screen readers as a status."""
+    return (
+        Markup(f'<div class="slds-notice" role="status">{esc(message)}</div>')
+        if message
+        else Markup("")
+    )
+
+
+def not_found(what: str, *, user: str | None = None) -> HTMLResponse:
+    body = card(f"{what} not found", Markup(f"<p>This {esc(what.lower())} does not exist.</p>"))
+    return page("Not found", body, user=user, status=404)

@@ -25,6 +25,7 @@ from salesforce_emulator.pages.fields import (
     submitted,
 )
 from salesforce_emulator.pages.html import Markup, card, error_box, esc, join, page
+from salesforce_emulator.pages.html import notice as notice_box
 from salesforce_emulator.pages.session import PageSession, csrf_ok
 from salesforce_emulator.registry import OrgHandle
 from salesforce_emulator.schema import ObjectDef
@@ -135,7 +136,7 @@ def _render(
     title = str(record.get("Name") or record_id)
     parts = [
         _header(obj, title, record_id, csrf),
-        Markup(f'<div class="slds-notice">{esc(notice)}</div>') if notice else Markup(""),
+        notice_box(notice),
         error_box(error),
         card("Details", _details(obj, record)),
         *_related(handle, obj, record_id),
