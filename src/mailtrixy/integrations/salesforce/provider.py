@@ -11,6 +11,7 @@ from mailtrixy.accounts.scoping import current_member
 from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.provider import CARD_ORDER
 from mailtrixy.integrations.salesforce import connection as connections
+from mailtrixy.integrations.salesforce.connect import may_disconnect
 from mailtrixy.integrations.salesforce.sync.report import sync_state
 
 
@@ -31,6 +32,7 @@ class SalesforceProvider:
             "connection": connections.get_connection(member.workspace),
             "sync": sync_state(member.workspace_id),
             "now": timezone.now(),
+            "may_disconnect": may_disconnect(member),
         }
         return render_to_string("salesforce/member_section.html", context, request=request)
 
