@@ -89,7 +89,13 @@ def test_admin_sets_up_member_connects_then_disconnects(
     expect(page.get_by_text(sf.org_id)).to_be_visible()
     refresh_token = Connection.objects.get(workspace=team.workspace).refresh_token
 
-    page.get_by_role("button", name="Disconnect").click()
+    expect(page.get_by_role("link", name="Disconnect…")).to_have_count(0)  # admins only
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, site, team.admin.user.username)
+    page.goto(f"{site}/settings/integrations/")
+    page.get_by_role("link", name="Disconnect…").click()
+    page.get_by_role("button", name="Disconnect Salesforce").click()
     expect(
         page.get_by_text("Disconnected Salesforce and revoked MailTrixy's access.")
     ).to_be_visible()

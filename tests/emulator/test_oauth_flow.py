@@ -181,6 +181,36 @@ def test_wrong_client_secret_is_invalid_client(org: OrgSetup) -> None:
     }
 
 
+def test_client_is_checked_before_the_code_unknown_key_first(org: OrgSetup) -> None:
+    response = exchange(org, "no-such-code", client_id="nope", client_secret="wrong")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client_id"
+
+
+def test_client_is_checked_before_the_code_wrong_secret_next(org: OrgSetup) -> None:
+    response = exchange(org, "no-such-code", client_secret="wrong")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_client",
+        "error_description": "invalid client credentials",
+    }
+
+
+def test_a_right_key_and_secret_with_a_bad_code_is_invalid_grant(org: OrgSetup) -> None:
+    response = exchange(org, "no-such-code")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "expired authorization code",
+    }
+
+
+def test_a_wrong_secret_does_not_use_up_the_code(org: OrgSetup) -> None:
+    code = code_from(login_and_decide(org))
+    assert exchange(org, code, client_secret="wrong").json()["error"] == "invalid_client"
+    assert exchange(org, code).status_code == 200
+
+
 def test_token_redirect_uri_must_match_the_authorize_one(org: OrgSetup) -> None:
     response = exchange(org, code_from(login_and_decide(org)), redirect_uri="http://elsewhere/cb")
     assert response.json()["error"] == "redirect_uri_mismatch"

@@ -60,6 +60,16 @@ def test_refresh_with_rotation_returns_a_new_refresh_token_and_retires_the_old(
     assert refresh(org, body["refresh_token"]).status_code == 200
 
 
+def test_refresh_with_a_wrong_secret_is_invalid_client_even_for_a_dead_token(
+    org: OrgSetup,
+) -> None:
+    response = refresh(org, "no-such-refresh-token", client_secret="wrong")
+    assert response.json() == {
+        "error": "invalid_client",
+        "error_description": "invalid client credentials",
+    }
+
+
 def test_refresh_with_unknown_client_id_is_invalid_client_id(org: OrgSetup) -> None:
     form = {
         "grant_type": "refresh_token",

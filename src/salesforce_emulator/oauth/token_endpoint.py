@@ -47,13 +47,13 @@ def _authorization_code(
     request: Request, params: dict[str, str], client_id: str, client_secret: str | None
 ) -> Response:
     registry = registry_of(request)
-    if not registry.apps.by_key(client_id):
-        raise BAD_CLIENT_ID
+    apps = _authenticate(registry, client_id, client_secret, secret_required=True)
     code = registry.codes.redeem(params.get("code", ""))
     app = registry.apps.by_id(code.app_id) if code else None
     if code is None or app is None or app.consumer_key != client_id:
         raise EXPIRED_CODE
-    _check_secret(app, client_secret, required=app.require_secret)
+    if app.id not in apps:
+        raise BAD_SECRET  # another org's app with the same key: not the secret it was given
     if params.get("redirect_uri", "") != code.redirect_uri:
         raise OAuthError("redirect_uri_mismatch", "redirect_uri must match configuration")
     _check_pkce(code.code_challenge, params.get("code_verifier"))
@@ -67,14 +67,14 @@ def _refresh(
     request: Request, params: dict[str, str], client_id: str, client_secret: str | None
 ) -> Response:
     registry = registry_of(request)
-    if not registry.apps.by_key(client_id):
-        raise BAD_CLIENT_ID
+    apps = _authenticate(registry, client_id, client_secret, secret_required=False)
     refresh_token = params.get("refresh_token", "")
     grant = registry.tokens.refresh_grant(refresh_token)
     app = registry.apps.by_id(grant.app_id) if grant else None
     if grant is None or app is None or app.consumer_key != client_id:
         raise EXPIRED_TOKEN
-    _check_secret(app, client_secret, required=False)
+    if app.id not in apps:
+        raise BAD_SECRET
     if app.rotate_refresh_tokens:
         # Rotation: a new refresh token comes back and the one just used stops working.
         registry.tokens.revoke(refresh_token, reason="rotated")
@@ -107,13 +107,30 @@ def _client_credentials(request: Request, params: dict[str, str]) -> tuple[str, 
     return client_id, secret
 
 
-def _check_secret(app: ConnectedApp, secret: str | None, *, required: bool) -> None:
-    if secret is None:
-        if required:
-            raise BAD_SECRET
-        return
-    if not hmac.compare_digest(secret.encode(), app.consumer_secret.encode()):
+def _authenticate(
+    registry: Registry, client_id: str, secret: str | None, *, secret_required: bool
+) -> set[int]:
+    """The ids of the apps this key and secret prove, checked before the code or token is.
+
+    Like Salesforce (and RFC 6749 §5.2), the client is authenticated first: an unknown key is
+    `invalid_client_id` and a wrong secret `invalid_client` whatever the grant, and only a right
+    pair learns whether its code or refresh token is good (`invalid_grant`). A key may exist in
+    several orgs, each app with its own secret: the secret must match at least one of them.
+    """
+    apps = registry.apps.by_key(client_id)
+    if not apps:
+        raise BAD_CLIENT_ID
+    proven = {app.id for app in apps if _secret_matches(app, secret, secret_required)}
+    if not proven:
         raise BAD_SECRET
+    return proven
+
+
+def _secret_matches(app: ConnectedApp, secret: str | None, secret_required: bool) -> bool:
+    """A given secret must be the app's; a missing one passes where the app does not require it."""
+    if secret is None:
+        return not (secret_required and app.require_secret)
+    return hmac.compare_digest(secret.encode(), app.consumer_secret.encode())
 
 
 def _check_pkce(challenge: str | None, verifier: str | None) -> None:

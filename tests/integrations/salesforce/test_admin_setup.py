@@ -47,16 +47,57 @@ def test_admin_saves_key_and_secret_encrypted(
     assert "A secret is saved (it is never shown)" in page
 
 
-def test_blank_secret_keeps_the_saved_one_and_a_new_one_replaces_it(
+def test_blank_secret_keeps_the_saved_one_while_the_key_is_unchanged(
     admin_client_: Client, team: Team
 ) -> None:
     post(admin_client_)
-    post(admin_client_, consumer_secret="", consumer_key="3MVG9other")
+    status, _ = post(admin_client_, consumer_secret="", login="sandbox")
+    assert status == 302
     creds = AppCredentials.objects.get(workspace=team.workspace)
-    assert (creds.client_id, creds.client_secret) == ("3MVG9other", "s3cret")
+    assert (creds.client_id, creds.client_secret) == ("3MVG9key", "s3cret")
+    assert creds.login_url == "https://test.salesforce.com"
     post(admin_client_, consumer_secret="n3w")
     creds.refresh_from_db()
     assert creds.client_secret == "n3w"
+
+
+def test_changing_the_key_needs_the_secret_of_that_app(admin_client_: Client, team: Team) -> None:
+    post(admin_client_)
+    admin_client_.get(reverse(URL))  # the first save's "Saved" message is read
+    status, page = post(admin_client_, consumer_secret="", consumer_key="3MVG9other")
+    assert status == 200
+    assert "You changed the Consumer Key: enter the Consumer Secret of the same app too." in page
+    assert "Saved the Salesforce" not in page
+    assert 'value="3MVG9other"' in page  # what the admin typed, not the saved key
+    creds = AppCredentials.objects.get(workspace=team.workspace)
+    assert (creds.client_id, creds.client_secret) == ("3MVG9key", "s3cret")
+
+
+def test_a_new_key_with_its_secret_is_saved(admin_client_: Client, team: Team) -> None:
+    post(admin_client_)
+    status, _ = post(admin_client_, consumer_key="3MVG9other", consumer_secret="0ther")
+    assert status == 302
+    creds = AppCredentials.objects.get(workspace=team.workspace)
+    assert (creds.client_id, creds.client_secret) == ("3MVG9other", "0ther")
+
+
+def test_a_refused_form_keeps_what_was_typed_but_never_echoes_the_secret(
+    admin_client_: Client, team: Team
+) -> None:
+    post(admin_client_)
+    status, page = post(
+        admin_client_,
+        consumer_key="3MVG9other",
+        consumer_secret="typed-s3cret",
+        login="my_domain",
+        my_domain="http://acme.my.salesforce.com",
+    )
+    assert status == 200 and "Use an https:// address" in page
+    assert 'value="3MVG9other"' in page
+    assert 'value="http://acme.my.salesforce.com"' in page
+    assert 'value="my_domain" id="id_login_2" required checked' in page
+    assert "typed-s3cret" not in page and "s3cret" not in page
+    assert "Enter the secret again: it is not kept when the form is refused." in page
 
 
 def test_first_save_needs_a_secret(admin_client_: Client) -> None:

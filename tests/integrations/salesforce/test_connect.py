@@ -49,6 +49,7 @@ def test_member_connects_and_first_sync_is_queued(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = agent_client.get(callback_path(back), follow=True)
     assert b"Connected to Salesforce as" in response.content
+    assert b"The first sync has started." in response.content
     connection = Connection.objects.get(workspace=team.workspace)
     assert connection.external_username == sf_org.username
     assert connection.external_org_id == sf_org.org_id
@@ -57,7 +58,23 @@ def test_member_connects_and_first_sync_is_queued(
     assert SyncRun.objects.filter(workspace=team.workspace, reason="connected").exists()
     page = agent_client.get(reverse("integrations:member_settings")).content.decode()
     assert f"Connected as <strong>{sf_org.username}</strong>" in page
-    assert sf_org.org_id in page and "Sync Now" in page and "Disconnect" in page
+    assert sf_org.org_id in page and "Sync Now" in page
+
+
+def test_reconnecting_says_a_sync_started_not_the_first(
+    agent_client: Client, team: Team, sf_org: SfOrg, django_capture_on_commit_callbacks: object
+) -> None:
+    save_app(team, sf_org)
+    for _ in range(9):  # nine syncs ran before, under an earlier connection
+        SyncRun.objects.create(workspace=team.workspace, provider="salesforce", reason="manual",
+                               status="succeeded")  # fmt: skip
+    back = authorize(start_connect(agent_client), sf_org.username, sf_org.password)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = agent_client.get(callback_path(back), follow=True)
+    assert f"Connected to Salesforce as {sf_org.username}. A sync has started.".encode() in (
+        response.content
+    )
+    assert b"first sync" not in response.content
 
 
 def test_state_is_single_use(agent_client: Client, team: Team, sf_org: SfOrg) -> None:
@@ -139,16 +156,87 @@ def test_wrong_consumer_secret_is_explained(
 def test_connect_without_app_settings_says_to_ask_an_admin(agent_client: Client) -> None:
     response = agent_client.post(reverse("salesforce:connect"), follow=True)
     assert b"Ask a workspace admin" in response.content
+    assert b'href="/admin/settings/integrations/salesforce/"' not in response.content
+
+
+ADMIN_LINK = (
+    '<a href="/admin/settings/integrations/salesforce/">'
+    "Admin → Settings → Integrations → Salesforce</a>."
+)
+
+
+def test_an_admin_is_sent_to_the_settings_page_not_to_a_workspace_admin(
+    admin_client_: Client,
+) -> None:
+    response = admin_client_.post(reverse("salesforce:connect"), follow=True)
+    page = response.content.decode()
+    assert "Salesforce is not set up for this workspace yet." in page
+    assert f"Consumer Key and Secret in {ADMIN_LINK}" in page  # a link, not escaped text
+    assert "Ask a workspace admin" not in page
+    settings_page = admin_client_.get(reverse("integrations:member_settings")).content.decode()
+    assert "Ask a workspace admin" not in settings_page
+    assert 'href="/admin/settings/integrations/salesforce/"' in settings_page
+
+
+def callback_error_page(client: Client, error: str) -> str:
+    state = parse_qs(urlsplit(start_connect(client)).query)["state"][0]
+    response = client.get(reverse("salesforce:callback"), {"error": error, "state": state})
+    assert response.status_code == 400
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("invalid_client_id", f"Consumer Key saved in MailTrixy. Check it in {ADMIN_LINK}"),
+        ("server_error", f"If it keeps failing, check the settings in {ADMIN_LINK}"),
+    ],
+)
+def test_a_connect_error_met_by_an_admin_links_the_settings(
+    admin_client_: Client, team: Team, sf_org: SfOrg, error: str, words: str
+) -> None:
+    save_app(team, sf_org)
+    page = callback_error_page(admin_client_, error)
+    assert words in page
+    assert "ask a workspace admin" not in page.lower()
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("invalid_client_id", "Ask a workspace admin to check it in Admin → Settings"),
+        ("server_error", "ask a workspace admin to check the Salesforce settings."),
+    ],
+)
+def test_a_connect_error_met_by_an_agent_says_ask_a_workspace_admin(
+    agent_client: Client, team: Team, sf_org: SfOrg, error: str, words: str
+) -> None:
+    save_app(team, sf_org)
+    page = callback_error_page(agent_client, error)
+    assert words in page
+    assert 'href="/admin/settings/integrations/salesforce/"' not in page
+
+
+def test_a_wrong_secret_met_by_an_admin_at_connect_links_the_settings(
+    admin_client_: Client, team: Team, sf_org: SfOrg
+) -> None:
+    creds = save_app(team, sf_org)
+    creds.client_secret = "not-the-secret"
+    creds.save()
+    back = authorize(start_connect(admin_client_), sf_org.username, sf_org.password)
+    page = admin_client_.get(callback_path(back)).content.decode()
+    words = f"refused the Consumer Key and Secret saved in MailTrixy. Check them in {ADMIN_LINK}"
+    assert words in page
 
 
 def test_disconnect_revokes_the_token_at_salesforce(
-    agent_client: Client, team: Team, sf_org: SfOrg
+    agent_client: Client, admin_client_: Client, team: Team, sf_org: SfOrg
 ) -> None:
     save_app(team, sf_org)
     back = authorize(start_connect(agent_client), sf_org.username, sf_org.password)
     agent_client.get(callback_path(back))
     refresh_token = Connection.objects.get(workspace=team.workspace).refresh_token
-    response = agent_client.post(reverse("salesforce:disconnect"), follow=True)
+    response = admin_client_.post(reverse("salesforce:disconnect"), follow=True)
     assert b"revoked" in response.content
     assert not Connection.objects.filter(workspace=team.workspace).exists()
     assert sf_org.control.is_revoked(sf_org.org_id, refresh_token)

@@ -4,36 +4,56 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from mailtrixy.accounts.models import Member
-from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.models import Connection, SyncRun
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce import oauth
-from mailtrixy.integrations.salesforce.errors import SalesforceError, explain, explain_oauth_error
+from mailtrixy.integrations.salesforce.errors import (
+    NOT_SET_UP,
+    AdminFix,
+    OAuthError,
+    SalesforceError,
+    explain,
+    explain_oauth_error,
+    oauth_admin_fix,
+)
 
 log = logging.getLogger(__name__)
 
 
 class ConnectError(Exception):
-    """Connecting failed; the message says what happened and what to do."""
+    """Connecting failed; the message says what happened and what to do.
+
+    `fix` is set when a workspace admin can fix it on the admin page: an admin reads it instead.
+    """
+
+    def __init__(self, message: str, fix: AdminFix | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Connected:
+    connection: Connection
+    first_sync: bool
+    """True when the sync that just started is the workspace's first ever."""
 
 
 def start(session: Any, member: Member) -> str:
     """The Salesforce authorize URL to send the member's browser to."""
     app = connections.app_config(member.workspace)
     if app is None:
-        raise ConnectError(
-            "Salesforce is not set up for this workspace yet. Ask a workspace admin to enter the "
-            "Connected App's Consumer Key and Secret in "
-            "Admin → Settings → Integrations → Salesforce."
-        )
+        raise ConnectError(str(NOT_SET_UP), NOT_SET_UP)
     return oauth.begin(session, app, member.workspace_id, member.pk)
 
 
-def finish(session: Any, params: Mapping[str, str], member: Member) -> Connection:
+def finish(session: Any, params: Mapping[str, str], member: Member) -> Connected:
     """Handle Salesforce's redirect back: check state, exchange the code, store the connection."""
     try:
         verifier = oauth.take_state(
@@ -42,8 +62,9 @@ def finish(session: Any, params: Mapping[str, str], member: Member) -> Connectio
     except oauth.StateError as error:
         raise ConnectError(f"{error} Click Connect to start again.") from None
     if params.get("error"):
+        code, description = params["error"], params.get("error_description", "")
         raise ConnectError(
-            explain_oauth_error(params["error"], params.get("error_description", ""))
+            explain_oauth_error(code, description), oauth_admin_fix(code, description)
         )
     code = params.get("code", "")
     if not code:
@@ -52,17 +73,26 @@ def finish(session: Any, params: Mapping[str, str], member: Member) -> Connectio
         )
     app = connections.app_config(member.workspace)
     if app is None:
-        raise ConnectError("The Salesforce settings were removed meanwhile. Ask a workspace admin.")
+        raise ConnectError(str(NOT_SET_UP), NOT_SET_UP)
     try:
         tokens = oauth.exchange_code(app, code, verifier)
         identity = oauth.fetch_identity(tokens)
     except SalesforceError as error:
-        raise ConnectError(explain(error)) from error
+        raise ConnectError(explain(error), _admin_fix(error)) from error
+    first_sync = not SyncRun.objects.filter(
+        workspace_id=member.workspace_id, provider=connections.PROVIDER
+    ).exists()
     with transaction.atomic():
         connection = connections.save_connection(member.workspace, member, tokens, identity)
         transaction.on_commit(lambda: _after_connect(connection))
     log.info("Workspace %s connected to Salesforce org %s.", member.workspace_id, identity.org_id)
-    return connection
+    return Connected(connection, first_sync)
+
+
+def _admin_fix(error: SalesforceError) -> AdminFix | None:
+    if isinstance(error, OAuthError):
+        return oauth_admin_fix(error.error, error.description)
+    return None
 
 
 def _after_connect(connection: Connection) -> None:
@@ -72,8 +102,17 @@ def _after_connect(connection: Connection) -> None:
     enqueue_sync(connection.workspace_id, reason="connected")
 
 
+def may_disconnect(member: Member) -> bool:
+    """Admins may disconnect; other members only where the installation allows it."""
+    return member.is_admin or bool(settings.SALESFORCE_MEMBERS_MAY_DISCONNECT)
+
+
 def disconnect(member: Member) -> bool:
-    """Revoke the token at Salesforce and forget the connection. True when Salesforce confirmed."""
+    """Revoke the token at Salesforce and forget the connection. True when Salesforce confirmed.
+
+    Only the connection goes: contacts, deals, their links to Salesforce records and the sync
+    history stay, so connecting the same org again continues where syncing stopped.
+    """
     connection = connections.get_connection(member.workspace)
     if connection is None:
         return False

@@ -6,6 +6,7 @@ Salesforce localises to the org's language.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 
@@ -89,22 +90,53 @@ def explain(error: SalesforceError) -> str:
     return f"Salesforce refused the request{code}: {error.message}"
 
 
+ADMIN_PAGE = "Admin → Settings → Integrations → Salesforce"
+
+
+@dataclass(frozen=True)
+class AdminFix:
+    """An error whose fix is on the Salesforce admin page, worded for each reader.
+
+    An agent reads `happened` and `agent_todo` ("Ask a workspace admin …"); a workspace admin
+    reads `happened`, `admin_todo` and a link to the admin page, since they can fix it themselves.
+    """
+
+    happened: str
+    agent_todo: str
+    admin_todo: str
+    """What the admin does, ending just before the link to the admin page (e.g. "Check it in")."""
+
+    def __str__(self) -> str:
+        return f"{self.happened} {self.agent_todo}"
+
+
+ADMIN_FIXES = {
+    "invalid_client_id": AdminFix(
+        "Salesforce does not know the Consumer Key saved in MailTrixy.",
+        f"Ask a workspace admin to check it in {ADMIN_PAGE}.",
+        "Check it in",
+    ),
+    "invalid_client": AdminFix(
+        "Salesforce refused the Consumer Key and Secret saved in MailTrixy.",
+        f"Ask a workspace admin to check them in {ADMIN_PAGE}.",
+        "Check them in",
+    ),
+    "redirect_uri_mismatch": AdminFix(
+        "The Callback URL of the Salesforce Connected App does not match MailTrixy's.",
+        "Ask a Salesforce admin to set it to the URL shown in Admin → Settings → Integrations.",
+        "In Salesforce Setup, set it to the Callback URL shown in",
+    ),
+}
+NOT_SET_UP = AdminFix(
+    "Salesforce is not set up for this workspace yet.",
+    f"Ask a workspace admin to enter the Connected App's Consumer Key and Secret in {ADMIN_PAGE}.",
+    "Enter the Connected App's Consumer Key and Secret in",
+)
+
 OAUTH_ERRORS = {
     "access_denied": (
         "You chose not to allow MailTrixy to access Salesforce, so nothing was connected. "
         "Click Connect again and choose Allow to connect."
-    ),
-    "invalid_client_id": (
-        "Salesforce does not know the Consumer Key saved in MailTrixy. "
-        "Ask a workspace admin to check it in Admin → Settings → Integrations → Salesforce."
-    ),
-    "invalid_client": (
-        "Salesforce refused the Consumer Key and Secret saved in MailTrixy. "
-        "Ask a workspace admin to check them in Admin → Settings → Integrations → Salesforce."
-    ),
-    "redirect_uri_mismatch": (
-        "The Callback URL of the Salesforce Connected App does not match MailTrixy's. "
-        "Ask a Salesforce admin to set it to the URL shown in Admin → Settings → Integrations."
     ),
     "invalid_grant": (
         "Salesforce did not accept the authorization (it may have expired or been used). "
@@ -120,13 +152,21 @@ OAUTH_ERRORS = {
 }
 
 
-def explain_oauth_error(error: str, description: str = "") -> str:
-    known = OAUTH_ERRORS.get(error)
-    if known:
-        return known
+def oauth_admin_fix(error: str, description: str = "") -> AdminFix | None:
+    """How an OAuth error is fixed on the admin page, or None when the fix lies elsewhere."""
+    if error in ADMIN_FIXES:
+        return ADMIN_FIXES[error]
+    if error in OAUTH_ERRORS:
+        return None
     detail = f" ({description})" if description else ""
-    return (
-        f"Salesforce could not complete the connection: {error}{detail}. "
-        "Click Connect to try again; if it keeps failing, ask a workspace admin to check the "
-        "Salesforce settings."
+    return AdminFix(
+        f"Salesforce could not complete the connection: {error}{detail}. Click Connect to try "
+        "again.",
+        "If it keeps failing, ask a workspace admin to check the Salesforce settings.",
+        "If it keeps failing, check the settings in",
     )
+
+
+def explain_oauth_error(error: str, description: str = "") -> str:
+    fix = oauth_admin_fix(error, description)
+    return str(fix) if fix is not None else OAUTH_ERRORS[error]

@@ -78,14 +78,18 @@ class ConnectedAppForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.saved = saved
         self.fields["login"].choices = login_choices()  # type: ignore[attr-defined]
-        if saved is not None:
-            self.fields[
-                "consumer_secret"
-            ].help_text = (
-                "A secret is saved (it is never shown). Enter a new one only to replace it."
+        self.fields["consumer_secret"].help_text = self._secret_help()
+
+    def _secret_help(self) -> str:
+        if self.is_bound and self.data.get("consumer_secret"):
+            # A secret is never sent back into the page, so a refused form loses it.
+            return "Enter the secret again: it is not kept when the form is refused."
+        if self.saved is not None:
+            return (
+                "A secret is saved (it is never shown). Enter a new one to replace it; "
+                "a new Consumer Key needs its own secret."
             )
-        else:
-            self.fields["consumer_secret"].help_text = "Stored encrypted; never shown again."
+        return "Stored encrypted; never shown again."
 
     def clean_consumer_key(self) -> str:
         key: str = self.cleaned_data["consumer_key"].strip()
@@ -101,6 +105,13 @@ class ConnectedAppForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.key_changed(data) and not data.get("consumer_secret"):
+            # The saved secret belongs to the old key: keeping it would break the connection at
+            # its next token renewal.
+            self.add_error(
+                "consumer_secret",
+                "You changed the Consumer Key: enter the Consumer Secret of the same app too.",
+            )
         if data.get("login") == "my_domain":
             if not data.get("my_domain", "").strip():
                 self.add_error("my_domain", "Enter your My Domain URL, or choose another option.")
@@ -110,6 +121,10 @@ class ConnectedAppForm(forms.Form):
                 except forms.ValidationError as error:
                     self.add_error("my_domain", error)
         return data
+
+    def key_changed(self, data: dict[str, Any]) -> bool:
+        key = data.get("consumer_key")
+        return self.saved is not None and key is not None and key != self.saved.client_id
 
     @property
     def login_url(self) -> str:

@@ -135,6 +135,32 @@ def exchange_code(app: AppConfig, code: str, verifier: str) -> TokenSet:
     )
 
 
+# A code Salesforce never issues (real ones are long base64): redeeming it proves key and secret.
+PROBE_CODE = "mailtrixy-test-connection"
+
+
+def check_client(app: AppConfig) -> str:
+    """Salesforce's verdict on the key and secret alone: the OAuth error its token endpoint gives.
+
+    The token endpoint authenticates the client before it looks at the code, so a code exchange
+    with a code that cannot exist answers `invalid_client_id` (unknown key), `invalid_client`
+    (wrong secret) or, for a right pair, `invalid_grant` (the code). No user logs in. Transport
+    failures raise SalesforceUnavailable as for any call; "" would mean the code was accepted.
+    """
+    data = {
+        "grant_type": "authorization_code",
+        "code": PROBE_CODE,
+        "client_id": app.client_id,
+        "client_secret": app.client_secret,
+        "redirect_uri": callback_url(),
+    }
+    try:
+        token_request(app, data)
+    except OAuthError as error:
+        return error.error
+    return ""
+
+
 def token_request(app: AppConfig, data: dict[str, str]) -> dict[str, Any]:
     """POST to the token endpoint; OAuth errors become OAuthError, signatures are checked."""
     response = http.send(

@@ -14,6 +14,7 @@ from mailtrixy.accounts.scoping import current_member
 from mailtrixy.integrations.provider import CardSubject, RecordKind, RecordLink, RecordRef
 from mailtrixy.integrations.salesforce import conflicts, currencies, links
 from mailtrixy.integrations.salesforce import connection as connections
+from mailtrixy.integrations.salesforce.connect import may_disconnect
 from mailtrixy.integrations.salesforce.sync.report import sync_state
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class SalesforceProvider:
             "connection": connections.get_connection(member.workspace),
             "sync": sync_state(member.workspace_id),
             "now": timezone.now(),
+            "may_disconnect": may_disconnect(member),
         }
         return render_to_string("salesforce/member_section.html", context, request=request)
 

@@ -32,7 +32,8 @@ def initial_values(saved: AppCredentials | None) -> dict[str, Any]:
 
 
 def save_app(member: Member, form: ConnectedAppForm) -> AppCredentials:
-    """Save key, login URL and (when given) a new secret; an empty secret keeps the saved one."""
+    """Save key, login URL and (when given) a new secret; an empty secret keeps the saved one
+    (the form allows that only when the key is unchanged)."""
     data = form.cleaned_data
     creds = connections.app_credentials(member.workspace) or AppCredentials(
         workspace=member.workspace, provider=connections.PROVIDER

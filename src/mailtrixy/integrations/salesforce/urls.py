@@ -22,5 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "admin/settings/integrations/salesforce/stages/", views.stage_mapping, name="stage_mapping"
     ),
     path("admin/settings/integrations/salesforce/budget/", views.budget, name="budget"),
+    path(
+        "admin/settings/integrations/salesforce/test/",
+        views.check_connection,
+        name="test_connection",
+    ),
     path(CALLBACK_PATH.lstrip("/"), views.callback, name="callback"),
 ]

@@ -5,13 +5,19 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods, require_POST
 
+from mailtrixy.accounts.models import Member
 from mailtrixy.accounts.permissions import admin_required, member_required
 from mailtrixy.accounts.scoping import current_member
-from mailtrixy.integrations.salesforce import conflicts, connect, setup
+from mailtrixy.integrations.salesforce import app_check, conflicts, connect, setup
+from mailtrixy.integrations.salesforce import connection as connections
+from mailtrixy.integrations.salesforce.errors import ADMIN_PAGE
 from mailtrixy.integrations.salesforce.forms import ConnectedAppForm
 from mailtrixy.integrations.salesforce.models import SyncConflict
 from mailtrixy.integrations.salesforce.oauth import SCOPES, callback_url
@@ -48,33 +54,68 @@ def admin_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@admin_required
+def check_connection(request: HttpRequest) -> HttpResponse:
+    """Test connection: one token request that proves the saved key and secret."""
+    check = app_check.check_app(current_member(request).workspace)
+    (messages.success if check.works else messages.error)(request, check.sentence)
+    return redirect("salesforce:admin_setup")
+
+
+@require_POST
 @member_required
 def start_connect(request: HttpRequest) -> HttpResponse:
+    member = current_member(request)
     try:
-        return redirect(connect.start(request.session, current_member(request)))
+        return redirect(connect.start(request.session, member))
     except connect.ConnectError as error:
-        messages.error(request, str(error))
+        messages.error(request, reason_for(member, error))
         return redirect(MEMBER_SETTINGS)
 
 
 @member_required
 def callback(request: HttpRequest) -> HttpResponse:
     """Where Salesforce sends the browser back: /oauth/salesforce/callback."""
+    member = current_member(request)
     try:
-        connection = connect.finish(request.session, request.GET, current_member(request))
+        connected = connect.finish(request.session, request.GET, member)
     except connect.ConnectError as error:
-        return render(request, "salesforce/connect_failed.html", {"reason": str(error)}, status=400)
+        context = {"reason": reason_for(member, error)}
+        return render(request, "salesforce/connect_failed.html", context, status=400)
+    started = "The first sync has started." if connected.first_sync else "A sync has started."
     messages.success(
-        request,
-        f"Connected to Salesforce as {connection.external_username}. The first sync has started.",
+        request, f"Connected to Salesforce as {connected.connection.external_username}. {started}"
     )
     return redirect(MEMBER_SETTINGS)
 
 
-@require_POST
+def reason_for(member: Member, error: connect.ConnectError) -> str:
+    """The error in this reader's words: an admin is sent to the page that fixes it."""
+    if error.fix is None or not member.is_admin:
+        return str(error)
+    return format_html(
+        '{} {} <a href="{}">{}</a>.',
+        error.fix.happened,
+        error.fix.admin_todo,
+        reverse("salesforce:admin_setup"),
+        ADMIN_PAGE,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @member_required
 def disconnect(request: HttpRequest) -> HttpResponse:
-    revoked = connect.disconnect(current_member(request))
+    """GET: say what disconnecting does and ask; POST: disconnect."""
+    member = current_member(request)
+    if not connect.may_disconnect(member):
+        raise PermissionDenied("Only workspace admins can disconnect Salesforce.")
+    connection = connections.get_connection(member.workspace)
+    if connection is None:
+        messages.info(request, "Salesforce is not connected.")
+        return redirect(MEMBER_SETTINGS)
+    if request.method == "GET":
+        return render(request, "salesforce/disconnect_confirm.html", {"connection": connection})
+    revoked = connect.disconnect(member)
     if revoked:
         messages.success(request, "Disconnected Salesforce and revoked MailTrixy's access.")
     else:
@@ -103,7 +144,11 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 @member_required
 def sync_status(request: HttpRequest) -> HttpResponse:
     """What Settings → Integrations polls while a run is active: the status and the runs table."""
-    context = {"sync": report.sync_state(current_member(request).workspace_id)}
+    workspace_id = current_member(request).workspace_id
+    context = {
+        "sync": report.sync_state(workspace_id),
+        "connection": connections.get_connection(workspace_id),
+    }
     return render(request, "salesforce/sync_live.html", context)
 
 
@@ -119,6 +164,9 @@ def sync_report(request: HttpRequest) -> HttpResponse:
 def retry(request: HttpRequest) -> HttpResponse:
     """Retry failing records now (one, or all) and queue a sync to do it."""
     member = current_member(request)
+    if connections.get_connection(member.workspace) is None:
+        messages.error(request, "Salesforce is not connected: connect it first, then retry.")
+        return redirect(MEMBER_SETTINGS)
     issue_id = request.POST.get("issue")
     count = retry_now(member.workspace_id, int(issue_id) if issue_id else None)
     with contextlib.suppress(SyncAlreadyQueued):  # the queued one will retry them
