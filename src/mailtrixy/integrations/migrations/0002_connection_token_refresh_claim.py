@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0001_initial'),
+        ("integrations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connection',
-            name='token_refresh_claimed_until',
+            model_name="connection",
+            name="token_refresh_claimed_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
