@@ -60,6 +60,8 @@ class Connection(models.Model):
     external_user_id = EncryptedTextField(credential=False)
     external_username = EncryptedTextField()
     token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # A token refresh under way: claimed by one caller until then (see salesforce/tokens.py).
+    token_refresh_claimed_until = models.DateTimeField(null=True, blank=True)
     # The provider's API budget as last reported (Salesforce: the Sforce-Limit-Info header).
     api_usage = models.PositiveIntegerField(null=True, blank=True)
     api_limit = models.PositiveIntegerField(null=True, blank=True)

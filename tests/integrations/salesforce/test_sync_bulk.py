@@ -7,12 +7,16 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
+from mailtrixy import metrics
 from mailtrixy.inbox.models import Contact, Deal
 from mailtrixy.integrations.models import Connection
+from mailtrixy.integrations.salesforce.errors import ApiLimitExceeded
 from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
 from mailtrixy.integrations.salesforce.sync import bulk
+from mailtrixy.integrations.salesforce.sync.engine import SyncEngine
 from mailtrixy.integrations.salesforce.sync.pull_contacts import ContactPull
 from tests.factories import Team, make_contact
 from tests.integrations.salesforce.conftest import SfOrg
@@ -60,11 +64,35 @@ def test_full_pull_above_the_threshold_uses_one_job_and_matches_salesforce(
     }
     assert stats["contacts_created"] == 5_000
     assert kinds.get("query_more", 0) == 0
+    assert stats["api_calls"] == sum(kinds.values())  # the run counts what Salesforce counts
+
+
+def expire_sessions_before_results_page(
+    monkeypatch: pytest.MonkeyPatch, sf: SfOrg, page: int
+) -> list[str]:
+    """Expire the org's sessions just before the `page`-th results request leaves (on whichever
+    thread sends it); returns the locator of every results request sent."""
+    asked: list[str] = []
+    send = httpx.Client.send
+
+    def sending(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        if request.url.path.endswith("/results"):
+            asked.append(request.url.params.get("locator", ""))
+            if len(asked) == page:
+                sf.control.expire_sessions(sf.org_id)
+        return send(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", sending)
+    return asked
+
+
+def api_counter(kind: str, outcome: str) -> int:
+    return metrics.counter_values()[f"{metrics.PREFIX}:api:{kind}:{outcome}"]
 
 
 @pytest.mark.usefixtures("small_switch")
 @pytest.mark.parametrize("expires_before", [1, 2], ids=["first page", "page asked ahead"])
-def test_a_session_expiring_between_results_pages_is_refreshed_and_no_row_is_lost(
+def test_a_session_expiring_between_results_pages_is_refreshed_once_by_the_client(
     connected: Connection,
     sf_org: SfOrg,
     team: Team,
@@ -72,28 +100,51 @@ def test_a_session_expiring_between_results_pages_is_refreshed_and_no_row_is_los
     expires_before: int,
 ) -> None:
     sf_org.control.seed(sf_org.org_id, contacts=5_000, seed=11)
-    asked: list[str] = []
-    open_page = bulk._open
-
-    def expiring_open(client: Any, path: str, locator: str) -> Any:
-        asked.append(locator)
-        if len(asked) == expires_before:
-            sf_org.control.expire_sessions(sf_org.org_id)
-        return open_page(client, path, locator)
-
-    monkeypatch.setattr(bulk, "_open", expiring_open)
+    asked = expire_sessions_before_results_page(monkeypatch, sf_org, expires_before)
     sf_org.control.reset_counters(sf_org.org_id)
+    ok, expired = api_counter("bulk", "ok"), api_counter("bulk", "session_expired")
+
     stats = sync(connected)
+
     assert len(local_contacts(team.workspace.pk)) == 5_000
-    # The refused page is asked for again, with the same locator, once.
+    # The refused page is asked for again, with the same locator, once; one refresh in all.
     assert len(asked) == 3 and asked[expires_before] == asked[expires_before - 1]
-    assert bulk_calls(sf_org) == {
+    assert sf_org.counters()["oauth"] == {"token_refresh": 1}
+    calls = bulk_calls(sf_org)
+    assert calls == {
         "bulk_query_create": 1,
         "bulk_query_info": 1,
         "bulk_query_results": 2,  # Salesforce does not count the refused one
         "bulk_query_delete": 1,
     }
-    assert stats["api_calls"] == sf_org.api_calls() + 1
+    # The run counts what Salesforce counts; the metrics count each request by how it ended.
+    assert stats["api_calls"] == sf_org.api_calls()
+    assert api_counter("bulk", "ok") - ok == sum(calls.values())
+    assert api_counter("bulk", "session_expired") - expired == 1
+
+
+@pytest.mark.usefixtures("small_switch")
+def test_a_results_page_refused_by_salesforce_is_counted_once_and_stops_the_pull(
+    connected: Connection, sf_org: SfOrg
+) -> None:
+    sf_org.control.seed(sf_org.org_id, contacts=5_000, seed=11)
+    sf_org.control.reset_counters(sf_org.org_id, usage=True)
+    # The opening Composite, the job's create and poll, the first results page: then no more.
+    sf_org.control.set_faults(sf_org.org_id, daily_api_limit=4)
+    refused = api_counter("bulk", "limit_exceeded")
+    engine = SyncEngine(Connection.objects.get(pk=connected.pk))
+
+    with pytest.raises(ApiLimitExceeded):
+        engine.run()
+
+    assert bulk_calls(sf_org) == {
+        "bulk_query_create": 1,
+        "bulk_query_info": 1,
+        "bulk_query_results": 1,
+    }
+    assert engine.api_calls == sf_org.api_calls() == 4
+    # The second page (asked ahead) and the job's delete, each refused and counted once.
+    assert api_counter("bulk", "limit_exceeded") - refused == 2
 
 
 @pytest.mark.usefixtures("small_switch")

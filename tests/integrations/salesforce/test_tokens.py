@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connections as db_connections
+from django.utils import timezone
 
 from mailtrixy.integrations.models import Connection, ConnectionStatus
+from mailtrixy.integrations.salesforce import connection as connections
+from mailtrixy.integrations.salesforce import oauth
 from mailtrixy.integrations.salesforce.client import SalesforceClient
-from mailtrixy.integrations.salesforce.errors import NeedsReconnect
-from tests.factories import Team
+from mailtrixy.integrations.salesforce.errors import NeedsReconnect, SalesforceUnavailable
+from tests.factories import Team, make_contact
 from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
 
 QUERY = "SELECT Id FROM Contact LIMIT 1"
@@ -97,7 +102,6 @@ def test_reads_are_retried_after_a_503_but_writes_are_not(
     connected: Connection, sf_org: SfOrg, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mailtrixy.integrations.salesforce import client as client_module
-    from mailtrixy.integrations.salesforce.errors import SalesforceUnavailable
 
     monkeypatch.setattr(client_module.time, "sleep", lambda _: None)  # the backoff, skipped
 
@@ -113,3 +117,117 @@ def test_reads_are_retried_after_a_503_but_writes_are_not(
     with pytest.raises(SalesforceUnavailable):
         client.request("POST", "composite/sobjects", json=body)
     assert sf_org.counters()["faults"].get("error_503", 0) == before + 1  # sent once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_takes_writes_while_a_refresh_waits_for_salesforce(
+    team: Team, emulator: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No transaction is held across the token request: on SQLite it would lock every writer
+    (a member saving a contact), on PostgreSQL the connection's row (another call's usage)."""
+    sf = make_org(emulator)  # type: ignore[arg-type]
+    connection = connect(team, sf)
+    sf.control.expire_sessions(sf.org_id)
+    written: list[str] = []
+    seen_during_request: list[list[str]] = []
+    token_request = oauth.token_request
+
+    def write_meanwhile() -> None:
+        try:
+            make_contact(team.workspace, "meanwhile@example.com")
+            written.append("contact")
+            Connection.objects.filter(pk=connection.pk).update(api_usage=7)
+            written.append("usage")
+        finally:
+            db_connections.close_all()
+
+    writer = threading.Thread(target=write_meanwhile)
+
+    def slow_token_request(app: oauth.AppConfig, data: dict[str, str]) -> dict[str, Any]:
+        writer.start()
+        writer.join(timeout=5)  # a bound, not a pause: the writes take milliseconds
+        seen_during_request.append(list(written))
+        return token_request(app, data)
+
+    monkeypatch.setattr(oauth, "token_request", slow_token_request)
+    try:
+        assert SalesforceClient(connection).query(QUERY)["done"] is True
+    finally:
+        writer.join()
+    assert seen_during_request == [["contact", "usage"]]
+    assert refreshes(sf) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_callers_on_a_refused_refresh_token_ask_once_and_mark_needs_reconnect_once(
+    team: Team, emulator: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sf = make_org(emulator)  # type: ignore[arg-type]
+    connection = connect(team, sf)
+    sf.control.revoke_refresh_tokens(sf.org_id)
+    sf.control.expire_sessions(sf.org_id)
+    asked: list[str] = []
+    marked: list[int] = []
+    token_request, mark = oauth.token_request, connections.mark_needs_reconnect
+
+    def counting_request(app: oauth.AppConfig, data: dict[str, str]) -> dict[str, Any]:
+        asked.append(data["grant_type"])
+        return token_request(app, data)
+
+    def counting_mark(connection_id: int, reason: str) -> None:
+        marked.append(connection_id)
+        mark(connection_id, reason)
+
+    monkeypatch.setattr(oauth, "token_request", counting_request)
+    monkeypatch.setattr(connections, "mark_needs_reconnect", counting_mark)
+    start = threading.Barrier(50)
+
+    def call(_: int) -> str:
+        try:
+            client = SalesforceClient(Connection.objects.get(pk=connection.pk))
+            start.wait()
+            client.query(QUERY)
+            return "answered"
+        except NeedsReconnect as error:
+            return error.message
+        finally:
+            db_connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = set(pool.map(call, range(50)))
+    assert len(results) == 1 and "Reconnect Salesforce" in results.pop()
+    assert asked == ["refresh_token"] and marked == [connection.pk]
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.NEEDS_RECONNECT
+
+
+def test_a_refresh_claimed_by_a_caller_that_died_is_taken_over_when_its_claim_ends(
+    connected: Connection, sf_org: SfOrg
+) -> None:
+    claim_ends = timezone.now() + timedelta(seconds=0.3)
+    Connection.objects.filter(pk=connected.pk).update(token_refresh_claimed_until=claim_ends)
+    sf_org.control.expire_sessions(sf_org.org_id)
+    assert SalesforceClient(connected).query(QUERY)["done"] is True
+    assert timezone.now() >= claim_ends  # it waited for the claim rather than refresh beside it
+    connected.refresh_from_db()
+    assert connected.token_refresh_claimed_until is None
+    assert refreshes(sf_org) == 1
+
+
+def test_a_refresh_that_failed_lets_the_next_caller_refresh_at_once(
+    connected: Connection, sf_org: SfOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token_request = oauth.token_request
+
+    def unreachable(app: oauth.AppConfig, data: dict[str, str]) -> dict[str, Any]:
+        raise SalesforceUnavailable("Could not reach Salesforce: ConnectError.")
+
+    sf_org.control.expire_sessions(sf_org.org_id)
+    monkeypatch.setattr(oauth, "token_request", unreachable)
+    with pytest.raises(SalesforceUnavailable):
+        SalesforceClient(connected).query(QUERY)
+    connected.refresh_from_db()
+    assert connected.token_refresh_claimed_until is None  # no claim left for others to wait on
+    monkeypatch.setattr(oauth, "token_request", token_request)
+    assert SalesforceClient(connected).query(QUERY)["done"] is True
+    assert refreshes(sf_org) == 1

@@ -47,6 +47,7 @@ def save_connection(
             "external_user_id": identity.user_id,
             "external_username": identity.username,
             "token_refreshed_at": None,
+            "token_refresh_claimed_until": None,  # a fresh consent ends any refresh under way
         },
     )
     forget_workspace_cache(workspace.pk)

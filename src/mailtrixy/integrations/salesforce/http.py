@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -22,24 +24,38 @@ def client() -> httpx.Client:
     return _client(ca_bundle or True)
 
 
-def send(method: str, url: str, *, timeout: float | None = None, **kwargs: Any) -> httpx.Response:
-    """Send one request; transport failures become SalesforceUnavailable / SalesforceTimeout."""
+def send(
+    method: str, url: str, *, timeout: float | None = None, stream: bool = False, **kwargs: Any
+) -> httpx.Response:
+    """Send one request; transport failures become SalesforceUnavailable / SalesforceTimeout.
+
+    With `stream` it returns as soon as the headers arrive; the caller reads the body (`read`,
+    `iter_text`) and closes the response. Touches nothing but the network: any thread may call it.
+    """
     limit = timeout if timeout is not None else settings.SALESFORCE_TIMEOUT
-    try:
-        return client().request(method, url, timeout=limit, **kwargs)
-    except httpx.TimeoutException as exc:
-        raise SalesforceTimeout(f"No answer from Salesforce within {limit:g} s.") from exc
-    except httpx.TransportError as exc:
-        raise SalesforceUnavailable(f"Could not reach Salesforce: {type(exc).__name__}.") from exc
+    with _mapped_failures(limit):
+        request = client().build_request(method, url, timeout=limit, **kwargs)
+        return client().send(request, stream=stream)
 
 
-def open_stream(method: str, url: str, *, timeout: float, **kwargs: Any) -> httpx.Response:
-    """Send one request and return as soon as its headers arrive; the caller reads the body
-    and closes the response. Transport failures become errors as in `send`."""
+def read(response: httpx.Response) -> bytes:
+    """The whole body of a streamed answer, its failures mapped as in `send`."""
+    with _mapped_failures():
+        return response.read()
+
+
+def iter_text(response: httpx.Response) -> Iterator[str]:
+    """A streamed answer's body as text, as it arrives; failures mapped as in `send`."""
+    with _mapped_failures():
+        yield from response.iter_text()
+
+
+@contextmanager
+def _mapped_failures(limit: float | None = None) -> Iterator[None]:
     try:
-        request = client().build_request(method, url, timeout=timeout, **kwargs)
-        return client().send(request, stream=True)
+        yield
     except httpx.TimeoutException as exc:
-        raise SalesforceTimeout(f"No answer from Salesforce within {timeout:g} s.") from exc
+        within = f"within {limit:g} s" if limit is not None else "in time"
+        raise SalesforceTimeout(f"No answer from Salesforce {within}.") from exc
     except httpx.TransportError as exc:
         raise SalesforceUnavailable(f"Could not reach Salesforce: {type(exc).__name__}.") from exc

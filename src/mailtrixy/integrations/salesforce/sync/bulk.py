@@ -17,22 +17,15 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, suppress
 from typing import Any, Protocol
 
-import httpx
-from django.conf import settings
-
-from mailtrixy import metrics
-from mailtrixy.integrations.salesforce import http
-from mailtrixy.integrations.salesforce.api_kinds import api_kind
-from mailtrixy.integrations.salesforce.client import SalesforceClient, raise_for_response
-from mailtrixy.integrations.salesforce.errors import ApiError, SalesforceError, SessionExpired
+from mailtrixy.integrations.salesforce.client import SalesforceClient, SentAhead
+from mailtrixy.integrations.salesforce.errors import ApiError, SalesforceError
 from mailtrixy.integrations.salesforce.models import SyncCursor
 from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime, quote
-from mailtrixy.integrations.salesforce.tokens import refresh_access_token
 
 BULK_THRESHOLD = 20_000
 """Records still to read (after the first REST page) from which a job pays; see bench/RESULTS.md."""
@@ -83,24 +76,34 @@ def pull(
     job_id = create_job(client, rest_of(plan))
     try:
         wait_for(client, job_id)
-        mapper: RowMapper | None = None
-        applied = 0
-        batch: list[dict[str, Any]] = []
-        position = (plan.cursor.modstamp, plan.cursor.last_id)
-        for header, row in result_rows(client, job_id):
-            mapper = mapper or RowMapper(header, BOOLEAN_FIELDS[plan.sobject])
-            record = mapper.record(row)
-            if (record["SystemModstamp"], record["Id"]) <= position:
-                continue  # applied already from the opening REST page
-            batch.append(record)
-            if len(batch) >= BATCH:
-                applied += _apply(plan, applier, batch, heartbeat)
-                batch = []
-        if batch:
-            applied += _apply(plan, applier, batch, heartbeat)
-        return applied
+        with closing(result_rows(client, job_id)) as rows:  # its read-ahead ends with the pull
+            return _apply_rows(rows, plan, applier, heartbeat)
     finally:
         _delete_job(client, job_id)
+
+
+def _apply_rows(
+    rows: Iterable[tuple[list[str], list[str]]],
+    plan: Plan,
+    applier: Applier,
+    heartbeat: Callable[[], Any],
+) -> int:
+    mapper: RowMapper | None = None
+    applied = 0
+    batch: list[dict[str, Any]] = []
+    position = (plan.cursor.modstamp, plan.cursor.last_id)
+    for header, row in rows:
+        mapper = mapper or RowMapper(header, BOOLEAN_FIELDS[plan.sobject])
+        record = mapper.record(row)
+        if (record["SystemModstamp"], record["Id"]) <= position:
+            continue  # applied already from the opening REST page
+        batch.append(record)
+        if len(batch) >= BATCH:
+            applied += _apply(plan, applier, batch, heartbeat)
+            batch = []
+    if batch:
+        applied += _apply(plan, applier, batch, heartbeat)
+    return applied
 
 
 def rest_of(plan: Plan) -> str:
@@ -153,70 +156,41 @@ def _delete_job(client: SalesforceClient, job_id: str) -> None:
         client.request("DELETE", f"jobs/query/{job_id}")
 
 
-def result_rows(client: SalesforceClient, job_id: str) -> Iterator[tuple[list[str], list[str]]]:
+def result_rows(client: SalesforceClient, job_id: str) -> Generator[tuple[list[str], list[str]]]:
     """(header, row) for every row of every results page, streamed.
 
     Each page names the next one in its headers (`Sforce-Locator`), so the next page is asked
-    for, on a worker thread, as soon as a page's rows start: Salesforce prepares it while this
-    one is applied. The worker only sends and waits for headers; the body waits in the socket,
-    and every answer is checked (and a session refreshed) here, on the caller's thread.
+    for as soon as a page's rows start: Salesforce prepares it while this one is applied. The
+    client sends it on a worker thread (`send_ahead`), which only sends and waits for headers;
+    the body waits in the socket, and the answer is settled (counted, its usage recorded, its
+    error raised, the session refreshed) on this thread when its turn comes.
     """
     path = f"jobs/query/{job_id}/results"
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-results") as ahead:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-results") as worker:
         locator = ""
-        opening: Future[httpx.Response] | None = ahead.submit(_open, client, path, locator)
+        sent: SentAhead | None = client.send_ahead(worker, "GET", path, **_page(locator))
         try:
-            while opening is not None:
-                response = _checked(client, path, locator, opening.result())
-                opening = None
+            while sent is not None:
+                ahead, sent = sent, None  # settled below, whether it succeeds or raises
+                response = client.request("GET", path, stream=True, sent=ahead, **_page(locator))
                 with closing(response):
                     locator = response.headers.get("Sforce-Locator", DONE)
                     if locator and locator != DONE:
-                        opening = ahead.submit(_open, client, path, locator)
-                    reader = csv.reader(_lines(response.iter_text()))
+                        sent = client.send_ahead(worker, "GET", path, **_page(locator))
+                    reader = csv.reader(_lines(client.streamed_text(response)))
                     header = next(reader, None)
                     if header is not None:
                         for row in reader:
                             yield header, row
         finally:
-            if opening is not None:  # stopped early: the page asked for ahead is not read
-                with suppress(Exception):
-                    opening.result().close()
+            if sent is not None:  # stopped early: the page asked for ahead is not read
+                client.abandon(path, sent)
 
 
-def _open(client: SalesforceClient, path: str, locator: str) -> httpx.Response:
-    """Ask for one results page (one API call) and return once its headers are in."""
-    timeout = client.timeout if client.timeout is not None else settings.SALESFORCE_TIMEOUT
+def _page(locator: str) -> dict[str, Any]:
+    """What asks for one results page (one API call): its query string and headers."""
     params = {"maxRecords": str(MAX_RECORDS)} | ({"locator": locator} if locator else {})
-    headers = {"Authorization": f"Bearer {client.access_token}", "Accept": "text/csv"}
-    client.calls += 1
-    with metrics.counting_api_call(api_kind(path)):
-        return http.open_stream(
-            "GET", client.url(path), params=params, headers=headers, timeout=timeout
-        )
-
-
-def _checked(
-    client: SalesforceClient, path: str, locator: str, response: httpx.Response
-) -> httpx.Response:
-    """The page's answer if it succeeded; after an expired session, asked again once."""
-    if response.status_code < 400:
-        return response
-    try:
-        _refuse(response)
-    except SessionExpired:
-        client.access_token = refresh_access_token(client.connection_id, client.access_token)
-    again = _open(client, path, locator)
-    if again.status_code >= 400:
-        _refuse(again)
-    return again
-
-
-def _refuse(response: httpx.Response) -> None:
-    """Read a failed answer's body, close it, and raise its error."""
-    with closing(response):
-        response.read()
-    raise_for_response(response)
+    return {"params": params, "headers": {"Accept": "text/csv"}}
 
 
 def _lines(chunks: Iterable[str]) -> Iterator[str]:
