@@ -107,8 +107,9 @@ def test_the_last_page_can_be_read_again_but_not_a_locator_from_elsewhere(
 
 
 def test_query_all_includes_deleted_rows(emulator: EmulatorServer) -> None:
-    # An org of its own: deleting from the module's shared org would change the other tests' counts.
-    with make_org(emulator, contacts=3).api() as api:
+    # An org of its own: the module's big org must keep all its 2,500 contacts for the others.
+    org = make_org(emulator, contacts=5)
+    with org.api() as api:
         victim = api.get("query", params={"q": "SELECT Id FROM Contact LIMIT 1"}).json()
         victim_id = victim["records"][0]["Id"]
         assert api.delete(f"sobjects/Contact/{victim_id}").status_code == 204

@@ -75,6 +75,7 @@ def test_update_without_all_or_none_applies_the_good_items(api: httpx.Client) ->
     results = api.patch("composite/sobjects", json=body).json()
     assert results[0] == {"id": record_id, "success": True, "errors": []}
     assert results[1]["success"] is False
+    assert api.get(f"sobjects/Account/{record_id}").json()["Name"] == "Col D2"
 
 
 def test_upsert_by_external_id_reports_created(api: httpx.Client) -> None:

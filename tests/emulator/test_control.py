@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
@@ -36,15 +38,25 @@ def test_multi_currency_org_has_currency_iso_code(emulator: EmulatorServer) -> N
     assert "CurrencyIsoCode" in fields
 
 
+def refused(call: Callable[[], object]) -> tuple[int, str]:
+    """The status and the error of a control call the emulator refuses."""
+    with pytest.raises(httpx.HTTPStatusError) as caught:
+        call()
+    return caught.value.response.status_code, caught.value.response.json()["error"]
+
+
 def test_usernames_are_unique_across_orgs(org: OrgSetup) -> None:
     other = org.server.control.create_org(name="Other")
-    with pytest.raises(httpx.HTTPStatusError):
-        org.server.control.create_user(other["org_id"], org.username, "pw")
+    assert refused(lambda: org.server.control.create_user(other["org_id"], org.username, "pw")) == (
+        400,
+        f"username {org.username} is already taken",
+    )
 
 
 def test_issue_tokens_for_an_unknown_app_is_refused(org: OrgSetup) -> None:
-    with pytest.raises(httpx.HTTPStatusError):
-        org.server.control.issue_tokens(org.org_id, "no-such-key", org.username)
+    assert refused(
+        lambda: org.server.control.issue_tokens(org.org_id, "no-such-key", org.username)
+    ) == (400, "no connected app with that consumer key")
 
 
 def test_counters_reset(org: OrgSetup, api: httpx.Client) -> None:

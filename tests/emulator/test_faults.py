@@ -97,8 +97,10 @@ def test_a_composite_of_reads_is_never_dropped(org: OrgSetup, api: httpx.Client)
 
 
 def test_unknown_fault_is_refused(org: OrgSetup) -> None:
-    with pytest.raises(httpx.HTTPStatusError):
+    with pytest.raises(httpx.HTTPStatusError) as refused:
         org.server.control.set_faults(org.org_id, nonsense=1)
+    assert refused.value.response.status_code == 400
+    assert refused.value.response.json() == {"error": "unknown faults: nonsense"}
 
 
 def test_faults_are_per_org(org: OrgSetup, api: httpx.Client) -> None:

@@ -251,9 +251,22 @@ def test_authorization_code_grant_is_counted(org: OrgSetup) -> None:
     assert org.server.control.counters(org.org_id)["oauth"]["token_authorization_code"] == 1
 
 
-def test_rotation_app_is_independent_per_org(emulator: object) -> None:
+def test_refresh_token_rotation_follows_each_orgs_own_app(emulator: object) -> None:
+    """One consumer key in two orgs, rotating in one only: each refresh obeys its own org."""
     from salesforce_emulator.testing import EmulatorServer
 
     assert isinstance(emulator, EmulatorServer)
-    first, second = make_org(emulator), make_org(emulator)
-    assert first.org_id != second.org_id
+    rotating, plain = make_org(emulator, rotate=True), make_org(emulator)
+    assert rotating.org_id != plain.org_id
+    emulator.control.create_app(
+        plain.org_id, rotating.app_key, rotating.app_secret, plain.callback
+    )  # the same key, rotation off
+    for org, rotates in [(rotating, True), (plain, False)]:
+        tokens = emulator.control.issue_tokens(org.org_id, rotating.app_key, org.username)
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": rotating.app_key,
+        }
+        body = httpx.post(f"{org.base_url}/services/oauth2/token", data=form).json()
+        assert ("refresh_token" in body) is rotates, (org.org_id, body)

@@ -101,9 +101,12 @@ def test_missing_or_bad_token_is_401_invalid_session_id(org: OrgSetup) -> None:
 
 def test_expire_sessions_makes_access_tokens_401_and_refresh_recovers(org: OrgSetup) -> None:
     tokens = org.tokens()
-    assert org.server.control.expire_sessions(org.org_id) >= 1
+    other = make_org(org.server)
+    elsewhere = other.tokens()["access_token"]
+    assert org.server.control.expire_sessions(org.org_id) == 1  # this org's one session
     expired = limits(org, tokens["access_token"])
     assert expired.status_code == 401 and expired.json() == SESSION_EXPIRED
+    assert limits(other, elsewhere).status_code == 200  # another org's session lives on
     fresh = refresh(org, tokens["refresh_token"]).json()["access_token"]
     assert limits(org, fresh).status_code == 200
 
@@ -148,8 +151,11 @@ def test_revoking_an_unknown_token_is_400_invalid_token(org: OrgSetup) -> None:
 
 def test_control_revoke_refresh_tokens(org: OrgSetup) -> None:
     tokens = org.tokens()
-    assert org.server.control.revoke_refresh_tokens(org.org_id) >= 1
+    other = make_org(org.server)
+    elsewhere = other.tokens()["refresh_token"]
+    assert org.server.control.revoke_refresh_tokens(org.org_id) == 1
     assert refresh(org, tokens["refresh_token"]).json()["error"] == "invalid_grant"
+    assert refresh(other, elsewhere).status_code == 200
 
 
 def test_identity_url_answers_with_bearer_or_oauth_token_param(org: OrgSetup) -> None:

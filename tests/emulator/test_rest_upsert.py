@@ -76,6 +76,8 @@ def test_upsert_with_update_only_does_not_create(api: httpx.Client) -> None:
         "sobjects/Opportunity/MailTrixy_Deal_Id__c/none", params={"updateOnly": "true"}, json=DEAL
     )
     assert response.status_code == 404
+    soql = "SELECT COUNT() FROM Opportunity WHERE MailTrixy_Deal_Id__c = 'none'"
+    assert api.get("query", params={"q": soql}).json()["totalSize"] == 0
 
 
 def test_upsert_validation_errors_are_error_arrays(api: httpx.Client) -> None:

@@ -9,6 +9,7 @@ from ipaddress import ip_network
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 
 from mailtrixy.cli import build_parser
@@ -117,8 +118,12 @@ def test_rotate_keys_management_command_reports_unreadable_secrets(
 ) -> None:
     with override_settings(MAILTRIXY_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
         connect(make_team("Lost key"), make_org(emulator))
+    out = io.StringIO()
     with (
         override_settings(MAILTRIXY_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]),
-        pytest.raises(Exception, match="could not be re-encrypted"),
+        pytest.raises(CommandError, match="could not be re-encrypted"),
     ):
-        call_command("rotate_encryption_keys", stdout=io.StringIO())
+        call_command("rotate_encryption_keys", stdout=out)
+    # The consumer secret, two tokens, and the connection's address and identity (4 fields).
+    assert "7 secret(s) cannot be read with any configured key" in out.getvalue()
+    assert "integrations_appcredentials.client_secret #" in out.getvalue()

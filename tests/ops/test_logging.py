@@ -113,10 +113,16 @@ def test_tokens_never_reach_the_logs(
 
     written = log_lines.getvalue()
     assert SyncRun.objects.get(pk=run.pk).status == "succeeded"
-    assert len(lines(log_lines)) >= 4
+    assert sf.counters()["oauth"] == {"token_refresh": 1}  # a refreshed token was in play
+    logged = lines(log_lines)
+    assert any(str(line["logger"]).startswith("mailtrixy.integrations.") for line in logged)
     for secret in secrets:
         assert secret and secret not in written
-    assert "Unexpected failure" in written and MASK in written
+    # Each careless line is kept, with the secret masked where it stood.
+    careless = [line for line in logged if line["logger"] == "mailtrixy.careless"]
+    assert [MASK in str(line["message"]) for line in careless] == [True, True, True, False]
+    assert careless[-1]["message"] == "Unexpected failure"
+    assert f"RuntimeError: Salesforce refused {MASK}" in str(careless[-1]["exception"])
 
 
 def test_org_id_and_instance_url_reach_the_logs(

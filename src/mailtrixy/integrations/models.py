@@ -98,8 +98,9 @@ class SyncRunStatus(models.TextChoices):
 class SyncRun(models.Model):
     """One sync of a workspace with a provider: QUEUED → RUNNING → SUCCEEDED or FAILED.
 
-    People see this state (Settings → Integrations); a second run is refused while one is queued
-    or running. Workers hold a lease (`lease_until`) while running; a run whose worker died is
+    People see this state (Settings → Integrations). A workspace has at most one run running and
+    one queued: asking for a sync during a run queues one more, asking again while one is queued
+    is refused. Workers hold a lease (`lease_until`) while running; a run whose worker died is
     taken over once the lease expires.
     """
 

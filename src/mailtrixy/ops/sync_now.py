@@ -21,7 +21,8 @@ def find_workspace(name_or_id: str) -> Workspace | None:
 
 
 def sync_workspace(name_or_id: str, out: TextIO) -> int:
-    """0 when every connected integration synced; 1 when one failed or none is connected."""
+    """0 when every connected integration synced; 1 when one failed or none is connected;
+    2 when no workspace has that id or name."""
     workspace = find_workspace(name_or_id)
     if workspace is None:
         out.write(f"No workspace has the id or name {name_or_id!r}.\n")

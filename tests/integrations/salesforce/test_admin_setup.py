@@ -111,7 +111,7 @@ def test_key_with_spaces_is_refused_in_words(admin_client_: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "saved_or_error"),
+    ("value", "saved"),
     [
         ("https://acme.my.salesforce.com", "https://acme.my.salesforce.com"),
         (
@@ -119,20 +119,31 @@ def test_key_with_spaces_is_refused_in_words(admin_client_: Client) -> None:
             "https://acme--uat.sandbox.my.salesforce.com",
         ),
         ("http://127.0.0.1:8800", "http://127.0.0.1:8800"),
+    ],
+)
+def test_a_my_domain_url_is_saved_without_its_trailing_slash(
+    admin_client_: Client, team: Team, value: str, saved: str
+) -> None:
+    status, _ = post(admin_client_, login="my_domain", my_domain=value)
+    assert status == 302
+    assert AppCredentials.objects.get(workspace=team.workspace).login_url == saved
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
         ("http://acme.my.salesforce.com", "Use an https:// address"),
         ("acme.my.salesforce.com", "Enter the full address of your My Domain"),
         ("https://acme.my.salesforce.com/lightning/page", "without a path"),
         ("", "Enter your My Domain URL"),
     ],
 )
-def test_my_domain_url_is_validated(
-    admin_client_: Client, team: Team, value: str, saved_or_error: str
+def test_a_wrong_my_domain_url_is_refused_in_words(
+    admin_client_: Client, team: Team, value: str, error: str
 ) -> None:
     status, page = post(admin_client_, login="my_domain", my_domain=value)
-    if status == 302:
-        assert AppCredentials.objects.get(workspace=team.workspace).login_url == saved_or_error
-    else:
-        assert saved_or_error in page
+    assert status == 200 and error in page
+    assert not AppCredentials.objects.filter(workspace=team.workspace).exists()
 
 
 @override_settings(SALESFORCE_EMULATOR_URL="http://127.0.0.1:8800")

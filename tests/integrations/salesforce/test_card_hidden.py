@@ -70,6 +70,9 @@ def test_card_hidden_when_no_salesforce_contact_has_the_email(
     for near_miss in ["jane@globex.exampl", "jane@globex.example.org", "ane@globex.example"]:
         contact = make_contact(team.workspace, near_miss)
         assert view_card(agent_client, contact) == ""
+    assert sf_org.api_calls() == 3  # each was looked up: hidden for want of a match
+    # The same lookup finds the Contact whose email it is.
+    assert "Globex Corporation" in view_card(agent_client, make_contact(team.workspace, EMAIL))
 
 
 def test_expired_token_is_refreshed_transparently_and_the_card_shown(
@@ -172,11 +175,19 @@ def test_card_hidden_when_salesforce_refuses_the_query(
     sf_org: SfOrg,
     customer: None,
     connected: Connection,
+    clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from mailtrixy.integrations.salesforce.card import lookup
 
+    fields = lookup.CONTACT_FIELDS
     monkeypatch.setattr(lookup, "CONTACT_FIELDS", "Id, NoSuchField__c")
     contact = make_contact(team.workspace, EMAIL)
 
     assert card_for(card_subject(contact)) is None
+    # Remembered as a failure, briefly, never as "no match": once the query is right again
+    # the card is back after FAILURE_TTL, not after the five minutes of a "no match".
+    monkeypatch.setattr(lookup, "CONTACT_FIELDS", fields)
+    clock.advance(FAILURE_TTL)
+    shown = card_for(card_subject(contact))
+    assert shown is not None and shown.card.account_name == "Globex Corporation"

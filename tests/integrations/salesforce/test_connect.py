@@ -150,7 +150,9 @@ def test_wrong_consumer_secret_is_explained(
     back = authorize(start_connect(agent_client), sf_org.username, sf_org.password)
     response = agent_client.get(callback_path(back))
     assert response.status_code == 400
-    assert b"Consumer Key and Secret" in response.content or b"Consumer Key" in response.content
+    page = response.content.decode()
+    assert "Salesforce refused the Consumer Key and Secret saved in MailTrixy." in page
+    assert "Ask a workspace admin to check them" in page
 
 
 def test_connect_without_app_settings_says_to_ask_an_admin(agent_client: Client) -> None:

@@ -32,13 +32,16 @@ def test_secret_and_tokens_never_reach_logs_or_pages(
     create_contact(sf_org, LastName="Lee", Email="ann@globex.example")
     sf_org.control.expire_sessions(sf_org.org_id)
     sync(connection)  # refreshes the token on the way
+    assert sf_org.counters()["oauth"].get("token_refresh") == 1
     connection.refresh_from_db()
-    pages = [
-        agent_client.get(reverse("integrations:member_settings")).content.decode(),
-        admin_client_.get(reverse("integrations:admin_settings")).content.decode(),
-        admin_client_.get(reverse("salesforce:admin_setup")).content.decode(),
-        admin_client_.get(reverse("salesforce:sync_report")).content.decode(),
+    responses = [
+        agent_client.get(reverse("integrations:member_settings")),
+        admin_client_.get(reverse("integrations:admin_settings")),
+        admin_client_.get(reverse("salesforce:admin_setup")),
+        admin_client_.get(reverse("salesforce:sync_report")),
     ]
+    assert [r.status_code for r in responses] == [200] * 4  # pages, not redirects or errors
+    pages = [r.content.decode() for r in responses]
     secrets = [sf_org.secret, connection.access_token, connection.refresh_token]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert caplog.records, "the flow logs something, so the check means something"

@@ -51,7 +51,8 @@ def test_finishing_a_run_starts_the_queued_one(
     SyncRun.objects.filter(pk=first.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     assert run_now(first.pk) == [second.pk]  # taken over, finished, and hands on the next
     first.refresh_from_db()
-    assert first.status == SyncRunStatus.SUCCEEDED and first.api_calls >= 1
+    assert first.status == SyncRunStatus.SUCCEEDED
+    assert first.api_calls == sf_org.api_calls() == 1  # an empty org: the opening Composite
     assert run_now(second.pk) == []
     second.refresh_from_db()
     assert second.status == SyncRunStatus.SUCCEEDED
@@ -71,7 +72,9 @@ def test_an_expired_lease_lets_another_worker_resume_the_run(
 
 def test_scheduler_queues_due_connections_once(connected: Connection, team: Team) -> None:
     due = schedule.due_runs()
-    assert len(due) == 1
+    (run,) = SyncRun.objects.filter(workspace=team.workspace)
+    assert due == [run.pk]
+    assert (run.status, run.reason) == (SyncRunStatus.QUEUED, "scheduled")
     assert schedule.due_runs() == []  # queued now: not due again, no second queued run
 
 
@@ -105,7 +108,8 @@ def test_request_limit_exceeded_pauses_the_connection(
     assert run.status == SyncRunStatus.FAILED
     assert "daily API allowance" in run.error
     connected.refresh_from_db()
-    assert connected.paused_until is not None
+    assert connected.paused_until and connected.paused_until > timezone.now()
+    assert schedule.due_runs() == []  # paused connections are not scheduled
 
 
 def test_rotated_refresh_token_mid_run_is_saved_and_the_run_completes(

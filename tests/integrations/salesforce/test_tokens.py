@@ -92,10 +92,14 @@ def test_rotated_refresh_token_is_saved(team: Team, emulator: object) -> None:
 
 
 def test_every_call_records_the_api_usage(connected: Connection, sf_org: SfOrg) -> None:
-    SalesforceClient(connected).query(QUERY)
+    client = SalesforceClient(connected)
+    client.query(QUERY)
     connected.refresh_from_db()
-    assert connected.api_limit == 15000
-    assert connected.api_usage is not None and connected.api_usage >= 1
+    assert (connected.api_usage, connected.api_limit) == (1, 15000)
+    client.query(QUERY)
+    connected.refresh_from_db()
+    assert (connected.api_usage, connected.api_limit) == (2, 15000)
+    assert connected.api_usage == sf_org.counters()["api_usage"]["used"]
 
 
 def test_reads_are_retried_after_a_503_but_writes_are_not(
