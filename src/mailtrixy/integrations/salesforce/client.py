@@ -3,8 +3,8 @@
 It adds the bearer token, refreshes once on 401 INVALID_SESSION_ID (tokens.py), records the
 `Sforce-Limit-Info` header, maps failures to errors.py's hierarchy, counts the call (`calls`, and
 the metrics by kind and outcome), and retries only what is safe: reads that met a transport
-failure, and any request refused with UNABLE_TO_LOCK_ROW (nothing was written). Writes that timed
-out are never retried here; the sync reconciles them.
+failure or a 5xx answer, and any request refused with UNABLE_TO_LOCK_ROW (nothing was written).
+Writes that timed out are never retried here; the sync reconciles them.
 
 A reader that wants the next answer while it works on this one (the bulk results) hands the
 request to a worker thread with `send_ahead`; the thread only sends. Everything else above

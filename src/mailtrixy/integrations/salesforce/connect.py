@@ -23,6 +23,7 @@ from mailtrixy.integrations.salesforce.errors import (
     explain_oauth_error,
     oauth_admin_fix,
 )
+from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,6 @@ def _admin_fix(error: SalesforceError) -> AdminFix | None:
 
 
 def _after_connect(connection: Connection) -> None:
-    # Imported here: the sync engine depends on this module's callers, not the other way round.
-    from mailtrixy.integrations.salesforce.sync.jobs import enqueue_sync
-
     enqueue_sync(connection.workspace_id, reason="connected")
 
 

@@ -130,7 +130,7 @@ def disconnect(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def sync_now(request: HttpRequest) -> HttpResponse:
-    """Sync Now: queue a run and say so; refuse a second one while one is queued or running."""
+    """Sync Now: queue a run and say so; during a run one more is queued, never two."""
     member = current_member(request)
     try:
         run = enqueue_sync(member.workspace_id, reason="manual", member=member)
