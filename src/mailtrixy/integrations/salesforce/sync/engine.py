@@ -191,6 +191,11 @@ class SyncEngine:
             self.stats.add("contacts_archived", len(contact_ids))
 
     def _sweep_deals(self, mark: int) -> None:
+        """As contacts; and the links of deleted deals that waited with their Opportunity in the
+        recycle bin are dropped once Salesforce has purged it."""
+        DealLink.objects.filter(
+            workspace_id=self.workspace_id, deleted_in_salesforce=True, deal__isnull=True
+        ).exclude(seen_mark=mark).delete()
         gone = (
             DealLink.objects.filter(
                 workspace_id=self.workspace_id, deleted_in_salesforce=False, deal__isnull=False

@@ -97,13 +97,16 @@ class DealPull:
 
     def _deleted(self, link: DealLink, now: datetime) -> None:
         link.seen_mark = self.mark
-        if link.deleted_in_salesforce or link.deal is None:
+        if link.deleted_in_salesforce:
             self.changed_links.add(link, ["seen_mark"])
             return
-        link.deleted_in_salesforce = True
+        link.deleted_in_salesforce = True  # a deal deleted in MailTrixy too: nothing to send
         self.changed_links.add(link, ["deleted_in_salesforce", "seen_mark"])
-        Deal.objects.filter(pk=link.deal.pk).update(archived_at=now, archived_reason=DELETED_REASON)
-        self.stats.add("deals_archived")
+        if link.deal is not None:
+            Deal.objects.filter(pk=link.deal.pk).update(
+                archived_at=now, archived_reason=DELETED_REASON
+            )
+            self.stats.add("deals_archived")
 
     def _merge(self, link: DealLink, record: dict[str, Any], now: datetime) -> list[SyncConflict]:
         deal = link.deal
@@ -111,8 +114,12 @@ class DealPull:
         link.salesforce_id = record["Id"]  # adopts a create whose answer was lost
         link.remote_modstamp = record["SystemModstamp"]
         link.seen_mark = self.mark
-        if deal is None:  # deleted in MailTrixy; the push deletes the Opportunity
-            self.changed_links.add(link, ["salesforce_id", "remote_modstamp", "seen_mark"])
+        if deal is None:  # deleted in MailTrixy; the push deletes the Opportunity (again, if
+            # it was undeleted in Salesforce meanwhile)
+            link.deleted_in_salesforce = False
+            self.changed_links.add(
+                link, ["salesforce_id", "remote_modstamp", "seen_mark", "deleted_in_salesforce"]
+            )
             return []
         restored = link.deleted_in_salesforce
         link.deleted_in_salesforce = False
