@@ -106,6 +106,7 @@ def test_a_value_mailtrixy_refuses_keeps_its_old_base_so_the_next_pull_offers_it
     assert merged.taken == {"title": "CFO"}
     assert merged.base == {"email": "old@x.example", "title": "CFO"}
     assert not merged.pending_push
+    assert not merged.settled(base)  # the refusal is reported, not cleared
 
 
 def test_a_pending_push_stays_pending_and_is_not_settled() -> None:

@@ -113,12 +113,17 @@ class LinkMerge:
     pending_push: bool
     """Something is (still) to be sent to Salesforce."""
     conflicts: list[Conflict]
+    refused: frozenset[str] = frozenset()
+    """Fields whose Salesforce value MailTrixy would not take (its reason is an issue)."""
 
     def settled(self, local: Values) -> bool:
-        """Nothing is left to push: the record's earlier push failure may be cleared.
+        """Both sides agree: the record's issue, if any, may be cleared. Not while a push is
+        pending, nor when MailTrixy refused a value (that refusal is the issue).
 
         `local` is the MailTrixy side as merged, before it took anything."""
-        return not self.pending_push and in_sync(self.base, {**local, **self.taken})
+        if self.pending_push or self.refused:
+            return False
+        return in_sync(self.base, {**local, **self.taken})
 
 
 def merge_link(
@@ -141,10 +146,11 @@ def merge_link(
     new_base = {**base, **result.base}
     for name in result.to_remote:
         new_base[name] = remote[name]
-    for name in result.to_local.keys() - taken.keys():
+    refused = frozenset(result.to_local.keys() - taken.keys())
+    for name in refused:
         new_base[name] = base.get(name, "")
     pending = pending_push or bool(result.to_remote)
-    return LinkMerge(taken, new_base, pending, result.conflicts)
+    return LinkMerge(taken, new_base, pending, result.conflicts, refused)
 
 
 def conflict_rows(
