@@ -1,9 +1,11 @@
 """Applying pulled Opportunities to the deals they mirror.
 
-Only Opportunities that MailTrixy pushed are pulled back (MailTrixy is where deals start, per the
-product page); their changes flow into the deal by the same three-way merge as contacts. An
-Opportunity deleted in Salesforce archives its deal (undelete restores it). An Opportunity found
-by MailTrixy_Deal_Id__c whose create answer was lost is adopted, not created again.
+Every Opportunity is read, but only those MailTrixy pushed (those with a link) are applied:
+MailTrixy is where deals start, per the product page. Their changes flow into the deal by the same
+three-way merge as contacts. An Opportunity deleted in Salesforce archives its deal (undelete
+restores it); one whose deal was deleted in MailTrixy meanwhile keeps its link, so that an undelete
+is met by the delete MailTrixy still owes. An Opportunity found by MailTrixy_Deal_Id__c whose
+create answer was lost is adopted, not created again.
 """
 
 from __future__ import annotations
