@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailtrixy.integrations.salesforce.sync.merge import merge
+from mailtrixy.integrations.salesforce.sync.merge import merge, merge_link
 
 FIELDS = ["a", "b", "c"]
 values = st.sampled_from(["", "x", "y", "z"])
@@ -75,3 +75,43 @@ def test_first_link_fills_empty_fields_without_conflict() -> None:
     result = merge({}, {"a": "", "b": "mine"}, {"a": "theirs", "b": ""}, local_is_newer=False)
     assert result.to_local == {"a": "theirs"} and result.to_remote == {"b": "mine"}
     assert result.conflicts == []
+
+
+# -- what a pull keeps on the link (merge_link) ----------------------------------------------------
+
+
+def take_all(values: dict[str, str]) -> dict[str, str]:
+    return values
+
+
+@given(bases, records, records, st.booleans())
+def test_after_a_pull_the_links_base_is_what_salesforce_holds(
+    base: dict[str, str], local: dict[str, str], remote: dict[str, str], local_newer: bool
+) -> None:
+    merged = merge_link(base, False, local, remote, local_is_newer=local_newer, take=take_all)
+    assert merged.base == {**base, **remote}
+    # And the push sends exactly what MailTrixy holds beyond it.
+    mine = apply(local, merged.taken)
+    assert merged.pending_push == any(merged.base[f] != mine[f] for f in FIELDS)
+
+
+def test_a_value_mailtrixy_refuses_keeps_its_old_base_so_the_next_pull_offers_it_again() -> None:
+    base = {"email": "old@x.example", "title": "CEO"}
+    remote = {"email": "taken@x.example", "title": "CFO"}
+
+    def refuse_email(values: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in values.items() if k != "email"}
+
+    merged = merge_link(base, False, base, remote, local_is_newer=False, take=refuse_email)
+    assert merged.taken == {"title": "CFO"}
+    assert merged.base == {"email": "old@x.example", "title": "CFO"}
+    assert not merged.pending_push
+    assert not merged.settled(base)  # the refusal is reported, not cleared
+
+
+def test_a_pending_push_stays_pending_and_is_not_settled() -> None:
+    values = {"a": "x"}
+    merged = merge_link(values, True, values, values, local_is_newer=False, take=take_all)
+    assert merged.pending_push and not merged.settled(values)
+    quiet = merge_link(values, False, values, values, local_is_newer=False, take=take_all)
+    assert quiet.settled(values)

@@ -221,3 +221,19 @@ def test_a_refused_record_waits_for_its_backoff_before_it_is_sent_again(
     issue.refresh_from_db()
     assert issue.attempts == 2
     assert issue.retry_after > timezone.now() + timezone.timedelta(minutes=3)
+
+
+def test_an_email_changed_in_salesforce_to_another_contacts_stays_reported(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    create_contact(sf_org, LastName="One", Email="one@globex.example")
+    second = create_contact(sf_org, LastName="Two", Email="two@globex.example")
+    sync(connected)
+    sf_org.rest("PATCH", f"sobjects/Contact/{second}", json={"Email": "one@globex.example"})
+    sync(connected)
+    contact = Contact.objects.get(salesforce__salesforce_id=second)
+    assert contact.email == "two@globex.example"  # not taken: MailTrixy keeps one per email
+    issue = SyncIssue.objects.get(workspace=team.workspace, salesforce_id=second)
+    assert issue.error_code == "DUPLICATE_EMAIL" and "one@globex.example" in issue.message
+    sync(connected)  # re-reading it (the overlap window) settles nothing
+    assert SyncIssue.objects.filter(workspace=team.workspace, salesforce_id=second).exists()

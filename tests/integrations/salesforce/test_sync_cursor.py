@@ -1,4 +1,5 @@
-"""The incremental pull misses nothing: late commits, shared stamps, paging, checkpoints."""
+"""The incremental pull misses nothing: late commits, shared stamps, paging, checkpoints; and the
+cursor that says where it stands (`sync/cursor.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.models import SyncCursor
 from mailtrixy.integrations.salesforce.soql import parse_datetime
+from mailtrixy.integrations.salesforce.sync.cursor import PullCursor
 from tests.factories import Team
 from tests.integrations.salesforce.conftest import SfOrg
 from tests.integrations.salesforce.sync_helpers import (
@@ -146,3 +148,63 @@ def test_a_connection_not_pulled_for_longer_than_the_deleted_records_window_read
     sync(connected)  # last read 16 days ago: a full read, whose sweep archives it
     link.contact.refresh_from_db()
     assert link.contact.archived_at is not None
+
+
+# -- the cursor itself (no Salesforce needed) ----------------------------------------------------
+
+
+def _record(stamp: str, sf_id: str) -> dict[str, str]:
+    return {"SystemModstamp": stamp, "Id": sf_id}
+
+
+def test_a_first_pull_reads_every_record_as_a_full_pull(team: Team) -> None:
+    cursor = PullCursor(team.workspace.pk, "Contact", "Id, SystemModstamp")
+    assert cursor.full and cursor.mark > 0
+    assert cursor.soql() == "SELECT Id, SystemModstamp FROM Contact ORDER BY SystemModstamp, Id"
+    assert cursor.query_path().startswith("queryAll?q=SELECT%20Id")
+
+
+def test_the_next_pull_reads_from_five_minutes_behind_the_last_record_applied(
+    team: Team,
+) -> None:
+    cursor = PullCursor(team.workspace.pk, "Contact", "Id")
+    cursor.advance([_record("2026-05-01T10:00:00.000+0000", "003A")])
+    cursor.read_to_end()
+    cursor.finish_full()
+    again = PullCursor(team.workspace.pk, "Contact", "Id")
+    assert not again.full and again.mark == 0
+    assert again.soql() == (
+        "SELECT Id FROM Contact WHERE SystemModstamp >= 2026-05-01T09:55:00.000Z "
+        "ORDER BY SystemModstamp, Id"
+    )
+
+
+def test_the_cursor_never_moves_back(team: Team) -> None:
+    cursor = PullCursor(team.workspace.pk, "Contact", "Id")
+    cursor.advance([_record("2026-05-01T10:00:00.000+0000", "003B")])
+    cursor.advance([_record("2026-05-01T10:00:00.000+0000", "003A")])  # re-read, same stamp
+    cursor.advance([])
+    saved = SyncCursor.objects.get(workspace=team.workspace, sobject="Contact")
+    assert (saved.modstamp, saved.last_id) == ("2026-05-01T10:00:00.000+0000", "003B")
+    assert (cursor.modstamp, cursor.last_id) == (saved.modstamp, saved.last_id)
+
+
+def test_an_interrupted_full_pull_resumes_from_its_cursor_with_its_mark(team: Team) -> None:
+    first = PullCursor(team.workspace.pk, "Contact", "Id")
+    first.advance([_record("2026-05-01T10:00:00.000+0000", "003A")])  # then the run dies
+    resumed = PullCursor(team.workspace.pk, "Contact", "Id")
+    assert resumed.full and resumed.mark == first.mark
+    assert "WHERE SystemModstamp >= 2026-05-01T09:55:00.000Z" in resumed.soql()
+
+
+def test_a_full_reconcile_is_due_every_configured_days(team: Team) -> None:
+    cursor = PullCursor(team.workspace.pk, "Contact", "Id")
+    cursor.advance([_record("2026-05-01T10:00:00.000+0000", "003A")])
+    cursor.read_to_end()
+    cursor.finish_full()
+    saved = SyncCursor.objects.filter(workspace=team.workspace)
+    saved.update(full_reconcile_at=timezone.now() - timedelta(days=6, hours=23))
+    assert not PullCursor(team.workspace.pk, "Contact", "Id").full
+    saved.update(full_reconcile_at=timezone.now() - timedelta(days=7, hours=1))
+    restarted = PullCursor(team.workspace.pk, "Contact", "Id")
+    assert restarted.full and restarted.modstamp == ""  # from the start

@@ -106,6 +106,74 @@ def test_opportunity_deleted_in_salesforce_archives_the_deal_and_undelete_restor
     assert len(sf_opportunities(sf_org)) == 1
 
 
+def test_an_opportunity_undeleted_after_its_deal_was_deleted_in_mailtrixy_is_deleted_again(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    deal = make_deal(team)
+    sync(connected)
+    sf_id = DealLink.objects.get(deal=deal).salesforce_id
+    sf_org.rest("DELETE", f"sobjects/Opportunity/{sf_id}")
+    deal.delete()  # in MailTrixy, while its Opportunity sits in Salesforce's recycle bin
+    sync(connected)
+    sf_org.control.undelete(sf_org.org_id, "Opportunity", sf_id)
+    assert sync(connected)["deals_deleted"] == 1
+    (row,) = sf_org.query(f"SELECT Id, IsDeleted FROM Opportunity WHERE Id = '{sf_id}'")
+    assert row["IsDeleted"] is True
+    assert not DealLink.objects.filter(salesforce_id=sf_id).exists()
+    assert not any(sync(connected).get(k) for k in ("deals_deleted", "deals_created"))
+
+
+def test_an_opportunity_deleted_in_salesforce_while_its_delete_was_on_the_way_is_kept_track_of(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    from mailtrixy.integrations.salesforce.sync.engine import SyncEngine
+
+    deal = make_deal(team)
+    sync(connected)
+    sf_id = DealLink.objects.get(deal=deal).salesforce_id
+    deal.delete()
+    beats = iter(range(100))
+
+    def delete_in_salesforce_after_the_pull(_progress: object) -> None:
+        if next(beats) == 1:  # the Opportunity page is applied; the push comes next
+            sf_org.rest("DELETE", f"sobjects/Opportunity/{sf_id}")
+
+    SyncEngine(connected, heartbeat=delete_in_salesforce_after_the_pull).run()
+    assert DealLink.objects.get(salesforce_id=sf_id).deleted_in_salesforce
+    sf_org.control.undelete(sf_org.org_id, "Opportunity", sf_id)
+    assert sync(connected)["deals_deleted"] == 1
+    (row,) = sf_org.query(f"SELECT Id, IsDeleted FROM Opportunity WHERE Id = '{sf_id}'")
+    assert row["IsDeleted"] is True
+
+
+def test_a_deleted_deals_link_waits_in_the_recycle_bin_until_salesforce_purges_it(
+    connected: Connection, sf_org: SfOrg, team: Team
+) -> None:
+    from django.utils import timezone
+
+    from mailtrixy.integrations.salesforce.models import SyncCursor
+
+    deal = make_deal(team)
+    sync(connected)
+    sf_id = DealLink.objects.get(deal=deal).salesforce_id
+    sf_org.rest("DELETE", f"sobjects/Opportunity/{sf_id}")
+    deal.delete()
+    sf_org.control.reset_counters(sf_org.org_id)
+    sync(connected)
+    assert sf_org.api_calls() == 1  # the pull; no delete is sent into the recycle bin
+    reconcile = SyncCursor.objects.filter(workspace=team.workspace, sobject="Opportunity")
+    reconcile.update(full_reconcile_at=timezone.now() - timedelta(days=8))
+    sync(connected)  # a full reconcile still finds it in the recycle bin
+    assert DealLink.objects.filter(salesforce_id=sf_id, deleted_in_salesforce=True).exists()
+    # As if Salesforce had emptied its recycle bin: no record answers to the link any more.
+    DealLink.objects.filter(salesforce_id=sf_id).update(
+        salesforce_id="0065g0000009999AAA", external_key="purged"
+    )
+    reconcile.update(full_reconcile_at=timezone.now() - timedelta(days=8))
+    sync(connected)
+    assert not DealLink.objects.filter(workspace=team.workspace).exists()
+
+
 def make_deals(team: Team, count: int) -> None:
     stage = team.stage("Lead")
     Deal.objects.bulk_create(

@@ -24,7 +24,6 @@ from typing import Any, Protocol
 
 from mailtrixy.integrations.salesforce.client import SalesforceClient, SentAhead
 from mailtrixy.integrations.salesforce.errors import ApiError, SalesforceError
-from mailtrixy.integrations.salesforce.models import SyncCursor
 from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime, quote
 
 BULK_THRESHOLD = 20_000
@@ -49,11 +48,17 @@ DONE = "null"
 
 
 class Plan(Protocol):
+    """The pull being read (`cursor.PullCursor`)."""
+
     sobject: str
     fields: str
-    where: str
     full: bool
-    cursor: SyncCursor
+
+    @property
+    def modstamp(self) -> str: ...
+
+    @property
+    def last_id(self) -> str: ...
 
     def advance(self, records: list[dict[str, Any]]) -> None: ...
 
@@ -91,7 +96,7 @@ def _apply_rows(
     mapper: RowMapper | None = None
     applied = 0
     batch: list[dict[str, Any]] = []
-    position = (plan.cursor.modstamp, plan.cursor.last_id)
+    position = (plan.modstamp, plan.last_id)
     for header, row in rows:
         mapper = mapper or RowMapper(header, BOOLEAN_FIELDS[plan.sobject])
         record = mapper.record(row)
@@ -108,14 +113,11 @@ def _apply_rows(
 
 def rest_of(plan: Plan) -> str:
     """The plan's query from its cursor on (no overlap: the rows behind it were read this run)."""
-    conditions = [plan.where] if plan.where else []
-    if plan.cursor.modstamp:  # keyset: after (SystemModstamp, Id), ties included
-        since = datetime_literal(parse_datetime(plan.cursor.modstamp))
-        after = quote(plan.cursor.last_id)
-        conditions.append(
-            f"(SystemModstamp > {since} OR (SystemModstamp = {since} AND Id > {after}))"
-        )
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    where = ""
+    if plan.modstamp:  # keyset: after (SystemModstamp, Id), ties included
+        since = datetime_literal(parse_datetime(plan.modstamp))
+        after = quote(plan.last_id)
+        where = f" WHERE (SystemModstamp > {since} OR (SystemModstamp = {since} AND Id > {after}))"
     return f"SELECT {plan.fields} FROM {plan.sobject}{where} ORDER BY SystemModstamp, Id"
 
 

@@ -8,13 +8,10 @@ overlap window.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
-from urllib.parse import quote as url_quote
 
-from django.conf import settings
 from django.utils import timezone
 
 from mailtrixy.inbox.models import Contact, Deal
@@ -22,8 +19,7 @@ from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.client import SalesforceClient, subresponse_body
 from mailtrixy.integrations.salesforce.errors import ApiLimitExceeded
-from mailtrixy.integrations.salesforce.models import ContactLink, DealLink, SyncCursor
-from mailtrixy.integrations.salesforce.soql import datetime_literal, parse_datetime
+from mailtrixy.integrations.salesforce.models import ContactLink, DealLink
 from mailtrixy.integrations.salesforce.sync import (
     bulk,
     metadata,
@@ -31,16 +27,13 @@ from mailtrixy.integrations.salesforce.sync import (
     pull_contacts,
     pull_deals,
 )
+from mailtrixy.integrations.salesforce.sync.cursor import PullCursor
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
 from mailtrixy.integrations.salesforce.sync.push_contacts import ContactPush
 from mailtrixy.integrations.salesforce.sync.push_deals import DealPush
 from mailtrixy.integrations.salesforce.sync.stages import StageMap, ensure_defaults
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
-OVERLAP = timedelta(minutes=5)
-"""Re-read changes this far behind the cursor: commits land late (Salesforce gives no order)."""
-DELETED_RECORDS_WINDOW = timedelta(days=15)
-"""Older than this, Salesforce may have purged deletes: only a full reconcile is safe."""
 BUDGET_GUARD = "MAILTRIXY_API_BUDGET"
 GONE_REASON = "No longer in Salesforce (deleted and removed from its recycle bin)"
 
@@ -75,12 +68,9 @@ class SyncEngine:
         self._check_budget()
         client = self.client = SalesforceClient(self.connection)
         known = metadata.known(self.workspace_id)
-        contacts = _Plan(self.workspace_id, "Contact", pull_contacts.SELECT, "")
-        deals = _Plan(
-            self.workspace_id,
-            "Opportunity",
-            pull_deals.select_fields(known.metadata),
-            pull_deals.where_mine(known.metadata),
+        contacts = PullCursor(self.workspace_id, "Contact", pull_contacts.SELECT)
+        deals = PullCursor(
+            self.workspace_id, "Opportunity", pull_deals.select_fields(known.metadata)
         )
         meta, answers = self._open(client, [contacts, deals], known)
         pages = [
@@ -94,8 +84,8 @@ class SyncEngine:
             pull_contacts.ContactPull(self.workspace_id, self.stats, issues, contacts.mark),
             pull_deals.DealPull(self.workspace_id, self.stats, issues, meta, stages, deals.mark),
         ]
-        for plan, applier, page in zip([contacts, deals], appliers, pages, strict=True):
-            self._read(client, plan, applier, page)
+        for cursor, applier, page in zip([contacts, deals], appliers, pages, strict=True):
+            self._read(client, cursor, applier, page)
         if contacts.full:
             self._sweep_contacts(contacts.mark)
             contacts.finish_full()
@@ -127,55 +117,56 @@ class SyncEngine:
     # -- pull ------------------------------------------------------------------------------
 
     def _open(
-        self, client: SalesforceClient, plans: list[_Plan], known: metadata.Known
+        self, client: SalesforceClient, cursors: list[PullCursor], known: metadata.Known
     ) -> tuple[metadata.OrgMetadata, list[dict[str, Any]]]:
         """The first page of every object in one Composite call, the org's metadata riding along
-        when the last reading is stale: the metadata, and each plan's answer."""
+        when the last reading is stale: the metadata, and each object's answer."""
         subrequests = [
             {
                 "method": "GET",
-                "url": client.service_path(plan.query_path()),
-                "referenceId": plan.sobject,
+                "url": client.service_path(cursor.query_path()),
+                "referenceId": cursor.sobject,
             }
-            for plan in plans
+            for cursor in cursors
         ]
         if not known.fresh:
             subrequests += metadata.subrequests(client)
         answers = client.composite(subrequests)
         if known.fresh:
             return known.metadata, answers
-        reading = metadata.parse(answers[len(plans) :])
-        return metadata.store(self.workspace_id, reading), answers[: len(plans)]
+        reading = metadata.parse(answers[len(cursors) :])
+        return metadata.store(self.workspace_id, reading), answers[: len(cursors)]
 
     def _first_deals_page(
-        self, client: SalesforceClient, plan: _Plan, meta: metadata.OrgMetadata, answer: Any
+        self, client: SalesforceClient, cursor: PullCursor, meta: metadata.OrgMetadata, answer: Any
     ) -> dict[str, Any]:
         """The opening Composite's Opportunity page, unless the metadata read with it changed what
         the query selects: then that (guessed) page is dropped and the query sent again."""
-        if plan.fields == pull_deals.select_fields(meta):
+        if cursor.fields == pull_deals.select_fields(meta):
             page: dict[str, Any] = subresponse_body(answer)
             return page
-        plan.fields, plan.where = pull_deals.select_fields(meta), pull_deals.where_mine(meta)
-        again: dict[str, Any] = client.request("GET", client.service_path(plan.query_path())).json()
+        cursor.fields = pull_deals.select_fields(meta)
+        path = client.service_path(cursor.query_path())
+        again: dict[str, Any] = client.request("GET", path).json()
         return again
 
     def _read(
-        self, client: SalesforceClient, plan: _Plan, applier: PagePull, page: dict[str, Any]
+        self, client: SalesforceClient, cursor: PullCursor, applier: PagePull, page: dict[str, Any]
     ) -> None:
         """Apply an object's pages from its first one: REST pages, or a Bulk job if that pays."""
         fetched = 0
         while True:
             applier.apply_page(page["records"])
-            plan.advance(page["records"])
+            cursor.advance(page["records"])
             self.heartbeat()
             fetched += len(page["records"])
             if page.get("done", True):
                 break
-            if bulk.pays(plan, page, fetched):  # a large full pull: the rest in one job
-                bulk.pull(client, plan, applier, self.heartbeat)
+            if bulk.pays(cursor, page, fetched):  # a large full pull: the rest in one job
+                bulk.pull(client, cursor, applier, self.heartbeat)
                 break
             page = client.request("GET", page["nextRecordsUrl"]).json()
-        plan.read_to_end()
+        cursor.read_to_end()
 
     def _sweep_contacts(self, mark: int) -> None:
         """After a complete full pull: links not seen are gone from Salesforce for good."""
@@ -191,6 +182,11 @@ class SyncEngine:
             self.stats.add("contacts_archived", len(contact_ids))
 
     def _sweep_deals(self, mark: int) -> None:
+        """As contacts; and the links of deleted deals that waited with their Opportunity in the
+        recycle bin are dropped once Salesforce has purged it."""
+        DealLink.objects.filter(
+            workspace_id=self.workspace_id, deleted_in_salesforce=True, deal__isnull=True
+        ).exclude(seen_mark=mark).delete()
         gone = (
             DealLink.objects.filter(
                 workspace_id=self.workspace_id, deleted_in_salesforce=False, deal__isnull=False
@@ -240,72 +236,3 @@ class SyncEngine:
         calls += operations.execute(client, deals.operations(), beat, deals.settled)
         calls += operations.execute(client, deals.contact_role_operations(), beat, deals.settled)
         self.stats.add("push_calls", calls)
-
-
-class _Plan:
-    """The incremental (or full) pull of one object, and its cursor.
-
-    A full pull (the first one, then every SALESFORCE_FULL_RECONCILE_DAYS, and whenever the cursor
-    is older than Salesforce keeps deletes) reads everything from the start and then sweeps links
-    it did not see. If it is interrupted, the next run resumes it from the cursor with the same
-    mark, so it neither starts over nor sweeps wrongly.
-    """
-
-    def __init__(self, workspace_id: int, sobject: str, fields: str, where: str) -> None:
-        self.sobject = sobject
-        self.fields = fields
-        self.where = where
-        self.cursor, _ = SyncCursor.objects.get_or_create(
-            workspace_id=workspace_id, sobject=sobject
-        )
-        self.full = self.cursor.full_mark is not None or self._full_pull_due(timezone.now())
-        if self.full and self.cursor.full_mark is None:
-            self._start_full()
-        self.mark: int = self.cursor.full_mark or 0
-
-    def _full_pull_due(self, now: datetime) -> bool:
-        cursor = self.cursor
-        if not cursor.modstamp or cursor.full_reconcile_at is None:
-            return True
-        every = timedelta(days=settings.SALESFORCE_FULL_RECONCILE_DAYS)
-        # Deletes older than Salesforce's window may be gone from queryAll: if no pull read to
-        # the end within it, only a full read is safe. (A quiet org's cursor may be old; that
-        # alone is not staleness.)
-        last_read = cursor.pulled_at or cursor.full_reconcile_at
-        stale = last_read < now - DELETED_RECORDS_WINDOW
-        return cursor.full_reconcile_at < now - every or stale
-
-    def _start_full(self) -> None:
-        self.cursor.full_mark = time.time_ns()
-        self.cursor.modstamp, self.cursor.last_id = "", ""
-        self.cursor.save(update_fields=["full_mark", "modstamp", "last_id", "updated_at"])
-
-    def soql(self) -> str:
-        conditions = [self.where] if self.where else []
-        if self.cursor.modstamp:
-            since = parse_datetime(self.cursor.modstamp) - OVERLAP
-            conditions.append(f"SystemModstamp >= {datetime_literal(since)}")
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        return f"SELECT {self.fields} FROM {self.sobject}{where} ORDER BY SystemModstamp, Id"
-
-    def query_path(self) -> str:
-        """The REST resource of the first page (queryAll: deletes are changes too)."""
-        return f"queryAll?q={url_quote(self.soql(), safe='')}"
-
-    def advance(self, records: list[dict[str, Any]]) -> None:
-        """Move the cursor to the last record of a page that has been applied."""
-        if not records:
-            return
-        last = records[-1]
-        if (last["SystemModstamp"], last["Id"]) > (self.cursor.modstamp, self.cursor.last_id):
-            self.cursor.modstamp, self.cursor.last_id = last["SystemModstamp"], last["Id"]
-            self.cursor.save(update_fields=["modstamp", "last_id", "updated_at"])
-
-    def read_to_end(self) -> None:
-        self.cursor.pulled_at = timezone.now()
-        self.cursor.save(update_fields=["pulled_at", "updated_at"])
-
-    def finish_full(self) -> None:
-        self.cursor.full_reconcile_at = timezone.now()
-        self.cursor.full_mark = None
-        self.cursor.save(update_fields=["full_reconcile_at", "full_mark", "updated_at"])

@@ -2,9 +2,10 @@
 
 So one API call carries up to 1,000 records, as many as Salesforce allows. Each item's answer is
 settled by its own callback: success updates the link, failure is recorded as an issue and the
-record stays pending, to be retried on the next run. A Composite's answers are settled in one
-transaction, and the links they settle are written together at its end (`PendingWrites`): one
-save per record was 7.7 s of a 10,000-deal push's 11 (bench/RESULTS.md).
+record stays pending, to be retried once its backoff has passed (issues.py). A Composite's
+answers are settled in one transaction, and the links they settle are written together at its
+end (`PendingWrites`): one save per record was 7.7 s of a 10,000-deal push's 11
+(bench/RESULTS.md).
 """
 
 from __future__ import annotations

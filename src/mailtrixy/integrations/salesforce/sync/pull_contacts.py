@@ -22,7 +22,12 @@ from mailtrixy.inbox.models import Contact
 from mailtrixy.integrations.salesforce.models import ContactLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
-from mailtrixy.integrations.salesforce.sync.merge import changed_later, in_sync, merge
+from mailtrixy.integrations.salesforce.sync.merge import (
+    LinkMerge,
+    changed_later,
+    conflict_rows,
+    merge_link,
+)
 from mailtrixy.integrations.salesforce.sync.planner_stats import PlannerStatistics
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
@@ -108,32 +113,25 @@ class ContactPull:
             contact.archived_at, contact.archived_reason = None, ""
             self._touch(batch, contact, {"archived_at", "archived_reason"})
             self.stats.add("contacts_restored")
-        local_newer = changed_later(contact.updated_at, record)
-        result = merge(
+        local = mapping.contact_local(contact)
+        merged = merge_link(
             link.base,
-            mapping.contact_local(contact),
+            link.pending_push,
+            local,
             mapping.contact_remote(record),
-            local_is_newer=local_newer,
+            local_is_newer=changed_later(contact.updated_at, record),
+            take=lambda values: self._take(batch, contact, values, record),
         )
-        changes = self._safe_changes(contact, result.to_local, record)
-        for attr, value in changes.items():
-            setattr(contact, attr, value)
-        self._touch(batch, contact, set(changes))
         self._pull_only_fields(batch, contact, record)
-        base = {**link.base, **result.base}
-        for attr in result.to_remote:  # what Salesforce holds now; push sends the difference
-            base[attr] = mapping.contact_remote(record)[attr]
-        for attr in set(result.to_local) - set(changes):  # refused locally: keep trying
-            base[attr] = link.base.get(attr, "")
-        link.pending_push = link.pending_push or bool(result.to_remote)
-        self._finish_link(batch, link, record, base, now, before)
+        self._finish_link(batch, link, record, merged, local, now, before)
         batch.conflicts.extend(
-            self._conflict_row(record, c.field, c.base, c.local, c.remote, c.winner)
-            for c in result.conflicts
+            conflict_rows(
+                self.workspace_id, SOBJECT, record["Id"], _record_name(record), merged.conflicts
+            )
         )
-        if changes:
+        if merged.taken:
             self.stats.add("contacts_updated")
-        self.stats.add("conflicts", len(result.conflicts))
+        self.stats.add("conflicts", len(merged.conflicts))
 
     def _first_link(
         self,
@@ -171,22 +169,17 @@ class ContactPull:
     ) -> None:
         """An existing MailTrixy contact meets its Salesforce twin: merge with an empty base."""
         contact = link.contact
-        result = merge(
+        merged = merge_link(
             {},
+            False,
             mapping.contact_local(contact),
             mapping.contact_remote(record),
             local_is_newer=changed_later(contact.updated_at, record),
+            take=lambda values: self._set(batch, contact, values),
         )
-        for attr, value in result.to_local.items():
-            setattr(contact, attr, value)
-        self._touch(batch, contact, set(result.to_local))
         self._pull_only_fields(batch, contact, record)
-        base = dict(result.base)
-        for attr in result.to_remote:
-            base[attr] = mapping.contact_remote(record)[attr]
-        link.pending_push = bool(result.to_remote)
         self._fill_link(link, record)
-        link.base, link.synced_at = base, now
+        link.base, link.pending_push, link.synced_at = merged.base, merged.pending_push, now
         batch.new_links.append(link)
         self.stats.add("contacts_linked")
 
@@ -199,15 +192,22 @@ class ContactPull:
             contact.company = company
             self._touch(batch, contact, {"company"})
 
-    def _safe_changes(
-        self, contact: Contact, to_local: dict[str, str], record: dict[str, Any]
+    def _take(
+        self, batch: _Batch, contact: Contact, to_local: dict[str, str], record: dict[str, Any]
     ) -> dict[str, str]:
-        """Drop an email change that would collide with another contact, and say so."""
+        """Set what the contact takes from Salesforce, less an email change that would collide
+        with another contact (said as an issue); return what it took."""
         email = to_local.get("email", "").lower()
         if email and self._email_taken(email, exclude=contact.pk):
             self._duplicate_email(record, to_local["email"], local_id=contact.pk)
-            return {k: v for k, v in to_local.items() if k != "email"}
-        return to_local
+            to_local = {k: v for k, v in to_local.items() if k != "email"}
+        return self._set(batch, contact, to_local)
+
+    def _set(self, batch: _Batch, contact: Contact, values: dict[str, str]) -> dict[str, str]:
+        for attr, value in values.items():
+            setattr(contact, attr, value)
+        self._touch(batch, contact, set(values))
+        return values
 
     def _email_taken(self, email: str, exclude: int | None = None) -> bool:
         query = Contact.objects.filter(workspace_id=self.workspace_id).with_emails([email.lower()])
@@ -235,12 +235,13 @@ class ContactPull:
         batch: _Batch,
         link: ContactLink,
         record: dict[str, Any],
-        base: dict[str, str],
+        merged: LinkMerge,
+        local: dict[str, str],
         now: datetime,
         before: tuple[object, ...],
     ) -> None:
         self._fill_link(link, record)
-        link.base = base
+        link.base, link.pending_push = merged.base, merged.pending_push
         # A record re-read by the overlap window, already applied, leaves its link as it was:
         # not writing it keeps an idle sync's local work small. (`synced_at` may stay older: the
         # push then compares the contact with the base and finds nothing to send.)
@@ -249,8 +250,7 @@ class ContactPull:
             batch.links.add(link, LINK_FIELDS)
         # A push Salesforce refused stays reported (and waits for its backoff) while the contact
         # still differs from what Salesforce holds; re-reading the record settles nothing.
-        local = mapping.contact_local(link.contact)
-        if not link.pending_push and in_sync(base, local):
+        if merged.settled(local):
             self.issues.resolve_any(SOBJECT, link.contact_id, record["Id"])
 
     def _fill_link(self, link: ContactLink, record: dict[str, Any]) -> None:
@@ -269,27 +269,6 @@ class ContactPull:
     def _touch(self, batch: _Batch, contact: Contact, fields: set[str]) -> None:
         if fields:
             batch.contacts.add(contact, fields)
-
-    def _conflict_row(
-        self,
-        record: dict[str, Any],
-        name: str,
-        base: str | None,
-        local: str,
-        remote: str,
-        winner: str,
-    ) -> SyncConflict:
-        return SyncConflict(
-            workspace_id=self.workspace_id,
-            sobject=SOBJECT,
-            salesforce_id=record["Id"],
-            record_name=mapping.text(record.get("Email")) or mapping.text(record.get("LastName")),
-            field=name,
-            base_value=base,
-            mailtrixy_value=local,
-            salesforce_value=remote,
-            winner=winner,
-        )
 
     def _links(self, ids: list[str]) -> dict[str, ContactLink]:
         rows = ContactLink.objects.filter(
@@ -353,6 +332,10 @@ def _insert_new(new: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
 
 def _saved_state(link: ContactLink) -> tuple[object, ...]:
     return snapshot(link, PULLED_FIELDS)
+
+
+def _record_name(record: dict[str, Any]) -> str:
+    return mapping.text(record.get("Email")) or mapping.text(record.get("LastName"))
 
 
 def _account_name(record: dict[str, Any]) -> str:

@@ -1,9 +1,11 @@
 """Applying pulled Opportunities to the deals they mirror.
 
-Only Opportunities that MailTrixy pushed are pulled back (MailTrixy is where deals start, per the
-product page); their changes flow into the deal by the same three-way merge as contacts. An
-Opportunity deleted in Salesforce archives its deal (undelete restores it). An Opportunity found
-by MailTrixy_Deal_Id__c whose create answer was lost is adopted, not created again.
+Every Opportunity is read, but only those MailTrixy pushed (those with a link) are applied:
+MailTrixy is where deals start, per the product page. Their changes flow into the deal by the same
+three-way merge as contacts. An Opportunity deleted in Salesforce archives its deal (undelete
+restores it); one whose deal was deleted in MailTrixy meanwhile keeps its link, so that an undelete
+is met by the delete MailTrixy still owes. An Opportunity found by MailTrixy_Deal_Id__c whose
+create answer was lost is adopted, not created again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from mailtrixy.inbox.models import Deal
 from mailtrixy.integrations.salesforce.models import DealLink, SyncConflict
 from mailtrixy.integrations.salesforce.sync import mapping
 from mailtrixy.integrations.salesforce.sync.issues import IssueLog
-from mailtrixy.integrations.salesforce.sync.merge import changed_later, in_sync, merge
+from mailtrixy.integrations.salesforce.sync.merge import changed_later, conflict_rows, merge_link
 from mailtrixy.integrations.salesforce.sync.metadata import EXTERNAL_ID_FIELD, OrgMetadata
 from mailtrixy.integrations.salesforce.sync.stages import StageError, StageMap
 from mailtrixy.integrations.salesforce.sync.stats import Stats
@@ -41,19 +43,15 @@ MERGED_FIELDS = (*PULLED_FIELDS, "synced_at")
 
 
 def select_fields(metadata: OrgMetadata) -> str:
+    """What the Opportunity pull reads. It reads every Opportunity, not only those carrying
+    MailTrixy_Deal_Id__c: one MailTrixy pushed before the org had the field lacks it yet is ours
+    (matched by Id), and a filter would hide it, so that a full reconcile took it for deleted."""
     fields = ["Id", "Name", "Amount", "StageName", "CloseDate", "IsWon", "IsClosed", "AccountId"]
     if metadata.multi_currency:
         fields.append("CurrencyIsoCode")
     if metadata.has_external_id:
         fields.append(EXTERNAL_ID_FIELD)
     return ", ".join([*fields, "IsDeleted", "SystemModstamp", "LastModifiedDate"])
-
-
-def where_mine(metadata: OrgMetadata) -> str:
-    """No filter: Opportunities created before the org had MailTrixy_Deal_Id__c lack it, yet
-    are ours (matched by Id); filtering on the field would hide them, and the full reconcile
-    would then take them for deleted."""
-    return ""
 
 
 class DealPull:
@@ -96,13 +94,16 @@ class DealPull:
 
     def _deleted(self, link: DealLink, now: datetime) -> None:
         link.seen_mark = self.mark
-        if link.deleted_in_salesforce or link.deal is None:
+        if link.deleted_in_salesforce:
             self.changed_links.add(link, ["seen_mark"])
             return
-        link.deleted_in_salesforce = True
+        link.deleted_in_salesforce = True  # a deal deleted in MailTrixy too: nothing to send
         self.changed_links.add(link, ["deleted_in_salesforce", "seen_mark"])
-        Deal.objects.filter(pk=link.deal.pk).update(archived_at=now, archived_reason=DELETED_REASON)
-        self.stats.add("deals_archived")
+        if link.deal is not None:
+            Deal.objects.filter(pk=link.deal.pk).update(
+                archived_at=now, archived_reason=DELETED_REASON
+            )
+            self.stats.add("deals_archived")
 
     def _merge(self, link: DealLink, record: dict[str, Any], now: datetime) -> list[SyncConflict]:
         deal = link.deal
@@ -110,37 +111,29 @@ class DealPull:
         link.salesforce_id = record["Id"]  # adopts a create whose answer was lost
         link.remote_modstamp = record["SystemModstamp"]
         link.seen_mark = self.mark
-        if deal is None:  # deleted in MailTrixy; the push deletes the Opportunity
-            self.changed_links.add(link, ["salesforce_id", "remote_modstamp", "seen_mark"])
+        if deal is None:  # deleted in MailTrixy; the push deletes the Opportunity (again, if
+            # it was undeleted in Salesforce meanwhile)
+            link.deleted_in_salesforce = False
+            self.changed_links.add(
+                link, ["salesforce_id", "remote_modstamp", "seen_mark", "deleted_in_salesforce"]
+            )
             return []
         restored = link.deleted_in_salesforce
         link.deleted_in_salesforce = False
         local, remote, stage_error = self._values(deal, record)
-        result = merge(
+        merged = merge_link(
             link.base,
+            link.pending_push,
             local,
             remote,
             local_is_newer=changed_later(deal.updated_at, record),
+            take=lambda values: self._apply(deal, values, restored),
         )
-        changed = self._apply(deal, result.to_local, restored)
-        base = {**link.base, **result.base}
-        for attr in result.to_remote:
-            base[attr] = remote[attr]
-        for attr in set(result.to_local) - changed:
-            base[attr] = link.base.get(attr, "")
-        link.base = base
-        link.pending_push = link.pending_push or bool(result.to_remote)
+        link.base, link.pending_push = merged.base, merged.pending_push
         if _saved_state(link) != before:  # not a record the overlap window re-read unchanged
             link.synced_at = now
             self.changed_links.add(link, MERGED_FIELDS)
-        # A push Salesforce refused stays reported (and waits for its backoff) while the deal
-        # still differs from what Salesforce holds; re-reading the record settles nothing.
-        local_now = {**local, **{attr: result.to_local[attr] for attr in changed}}
-        settled = not link.pending_push and in_sync(base, local_now)
-        if stage_error is None:
-            if settled:
-                self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
-        else:  # kept where admins see it until the mapping is fixed
+        if stage_error is not None:  # kept where admins see it until the mapping is fixed
             self.issues.record(
                 SOBJECT,
                 local_id=deal.pk,
@@ -149,23 +142,14 @@ class DealPull:
                 code=stage_error.code,
                 message=stage_error.message,
             )
-        if changed:
+        elif merged.settled(local):
+            # A push Salesforce refused stays reported (and waits for its backoff) while the
+            # deal still differs from what Salesforce holds; re-reading it settles nothing.
+            self.issues.resolve_any(SOBJECT, deal.pk, record["Id"])
+        if merged.taken:
             self.stats.add("deals_updated")
-        self.stats.add("conflicts", len(result.conflicts))
-        return [
-            SyncConflict(
-                workspace_id=self.workspace_id,
-                sobject=SOBJECT,
-                salesforce_id=record["Id"],
-                record_name=deal.name,
-                field=c.field,
-                base_value=c.base,
-                mailtrixy_value=c.local,
-                salesforce_value=c.remote,
-                winner=c.winner,
-            )
-            for c in result.conflicts
-        ]
+        self.stats.add("conflicts", len(merged.conflicts))
+        return conflict_rows(self.workspace_id, SOBJECT, record["Id"], deal.name, merged.conflicts)
 
     def _values(
         self, deal: Deal, record: dict[str, Any]
@@ -183,14 +167,15 @@ class DealPull:
             return local, remote, error
         return mapping.deal_local(deal, stage, multi_currency=multi), remote, None
 
-    def _apply(self, deal: Deal, to_local: dict[str, str], restored: bool) -> set[str]:
+    def _apply(self, deal: Deal, to_local: dict[str, str], restored: bool) -> dict[str, str]:
+        """Write the values the deal takes (all of them), and its restore; return them."""
         updates = mapping.deal_updates(to_local, self.stages.mailtrixy_stage_id)
         if restored:
             updates.update(archived_at=None, archived_reason="")
         if updates:
             # update(), not save(): keeps updated_at as the time a person last edited the deal.
             Deal.objects.filter(pk=deal.pk).update(**updates)
-        return set(to_local)
+        return to_local
 
     def _links(self, records: list[dict[str, Any]]) -> dict[str, DealLink]:
         ids = [r["Id"] for r in records]

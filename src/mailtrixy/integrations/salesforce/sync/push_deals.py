@@ -36,7 +36,9 @@ from mailtrixy.integrations.salesforce.sync.stages import StageError, StageMap
 from mailtrixy.integrations.salesforce.sync.stats import Stats
 
 SOBJECT = "Opportunity"
-GONE = {"ENTITY_IS_DELETED", "NOT_FOUND", "INVALID_CROSS_REFERENCE_KEY"}
+GONE = {"NOT_FOUND", "INVALID_CROSS_REFERENCE_KEY"}
+"""A delete answered with one of these has nothing left to delete: the link goes."""
+IN_RECYCLE_BIN = "ENTITY_IS_DELETED"
 SETTLED_FIELDS = ("salesforce_id", "base", "synced_at", "pending_push", "create_intent_at")
 
 
@@ -95,7 +97,11 @@ class DealPush:
     def _deletes(self) -> Iterator[tuple[str, Settle]]:
         orphans = DealLink.objects.filter(workspace_id=self.workspace_id, deal__isnull=True)
         orphans.filter(salesforce_id="", create_intent_at__isnull=True).delete()
-        for link in orphans.exclude(salesforce_id="").order_by("pk"):
+        # An Opportunity in Salesforce's recycle bin is not sent again: its link waits with it,
+        # so that an undelete there is met by the delete MailTrixy still owes (the pull clears
+        # the flag), and the full reconcile drops the link once Salesforce has purged it.
+        owed = orphans.exclude(salesforce_id="").filter(deleted_in_salesforce=False)
+        for link in owed.order_by("pk"):
             yield link.salesforce_id, self._delete_settler(link)
 
     def _changes(self, read_at: datetime) -> Iterator[tuple[dict[str, Any], Settle]]:
@@ -214,6 +220,10 @@ class DealPush:
             if result.get("success") or code in GONE:
                 link.delete()
                 self.stats.add("deals_deleted")
+                return
+            if code == IN_RECYCLE_BIN:  # deleted in Salesforce since the pull read it
+                link.deleted_in_salesforce = True
+                self.settled.add(link, ["deleted_in_salesforce"])
                 return
             self.issues.record(
                 SOBJECT,
