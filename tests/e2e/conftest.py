@@ -7,7 +7,11 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from mailtrixy import jobs
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are still plain synchronous calls, so Django's guard does not apply.
@@ -58,3 +62,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def site(live_server: LiveServer) -> Iterator[str]:
+    """MailTrixy's own address is the live server's, so the OAuth callback comes back to it."""
+    with override_settings(BASE_URL=live_server.url):
+        yield live_server.url
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[None]:
+    """An in-process job worker, so Sync Now and the first sync run during the test."""
+    jobs.start_in_process_worker(workers=1)
+    yield
+    jobs.stop_in_process_worker()

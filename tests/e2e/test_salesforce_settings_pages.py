@@ -4,25 +4,15 @@ says whether Salesforce accepts the pair, and Disconnect is confirmed and keeps 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from mailtrixy.integrations.models import AppCredentials, Connection, SyncRun
 from salesforce_emulator.testing import EmulatorServer
 from tests.e2e.helpers import log_in
 from tests.factories import make_team
 from tests.integrations.salesforce.conftest import CALLBACK, connect, make_org, save_app
-
-
-@pytest.fixture
-def site(live_server: LiveServer) -> Iterator[str]:
-    with override_settings(BASE_URL=live_server.url):
-        yield live_server.url
 
 
 def test_admin_changes_the_key_then_tests_the_connection(

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from django.test import override_settings
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
-from mailtrixy import jobs
 from mailtrixy.integrations.models import Connection
 from mailtrixy.integrations.salesforce.models import DealLink
 from salesforce_emulator.testing import EmulatorServer
 from tests.e2e.helpers import log_in
 from tests.factories import Team, make_deal, make_team
 from tests.integrations.salesforce.conftest import SfOrg, connect, make_org
-
-
-@pytest.fixture
-def site(live_server: LiveServer) -> Iterator[str]:
-    """MailTrixy's own address is the live server's, so the OAuth callback comes back to it."""
-    with override_settings(BASE_URL=live_server.url):
-        yield live_server.url
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    jobs.start_in_process_worker(workers=1)
-    yield
-    jobs.stop_in_process_worker()
 
 
 def snapshot(page: Page, name: str) -> None:

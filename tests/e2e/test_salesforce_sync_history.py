@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from django.test import override_settings
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
-from mailtrixy import jobs
 from mailtrixy.integrations.models import SyncRun
 from salesforce_emulator.testing import EmulatorServer
 from tests.e2e.helpers import log_in
 from tests.factories import make_deal, make_team
 from tests.integrations.salesforce.conftest import connect, make_org
-
-
-@pytest.fixture
-def site(live_server: LiveServer) -> Iterator[str]:
-    with override_settings(BASE_URL=live_server.url):
-        yield live_server.url
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    jobs.start_in_process_worker(workers=1)
-    yield
-    jobs.stop_in_process_worker()
 
 
 def test_sync_now_moves_its_history_row_from_running_to_completed_with_counts_per_direction(
