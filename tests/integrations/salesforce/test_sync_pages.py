@@ -6,12 +6,14 @@ import html
 import re
 from datetime import timedelta
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from mailtrixy.integrations.models import Connection, SyncRun, SyncRunStatus
-from mailtrixy.integrations.salesforce.models import SyncIssue
+from mailtrixy.integrations.salesforce.models import SyncConflict, SyncIssue
 from mailtrixy.integrations.salesforce.sync import runs
 from tests.factories import Team
 
@@ -145,3 +147,16 @@ def test_sync_report_shows_counts_from_and_to_salesforce(
     row = history_row(page, run)
     assert "40 contacts added; 2 deals updated" in row and "23 opportunities created" in row
     assert "Created" not in page and "Pushed" not in page
+
+
+def test_the_poll_reads_runs_only_not_failing_records_or_conflicts(
+    agent_client: Client, connected: Connection, team: Team
+) -> None:
+    """The page polls every 2 s during a run; what the poll does not show, it does not read."""
+    runs.request_run(team.workspace.pk, "manual")
+    with CaptureQueriesContext(connection) as queries:
+        assert agent_client.get(reverse("salesforce:sync_status")).status_code == 200
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert SyncRun._meta.db_table in read
+    assert SyncIssue._meta.db_table not in read
+    assert SyncConflict._meta.db_table not in read

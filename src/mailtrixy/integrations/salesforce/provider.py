@@ -15,7 +15,7 @@ from mailtrixy.integrations.provider import CardSubject, RecordKind, RecordLink,
 from mailtrixy.integrations.salesforce import conflicts, currencies, links
 from mailtrixy.integrations.salesforce import connection as connections
 from mailtrixy.integrations.salesforce.connect import may_disconnect
-from mailtrixy.integrations.salesforce.sync.report import sync_state
+from mailtrixy.integrations.salesforce.sync.report import settings_state
 
 if TYPE_CHECKING:
     from mailtrixy.ops.check import Finding
@@ -38,7 +38,7 @@ class SalesforceProvider:
         context = {
             "app": connections.app_credentials(member.workspace),
             "connection": connections.get_connection(member.workspace),
-            "sync": sync_state(member.workspace_id),
+            "sync": settings_state(member.workspace_id),
             "now": timezone.now(),
             "may_disconnect": may_disconnect(member),
         }

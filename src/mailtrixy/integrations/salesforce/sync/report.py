@@ -51,6 +51,16 @@ def sync_state(workspace_id: int) -> dict[str, Any]:
         "active": running or queued,
         "last": next((r for r in recent if r.run.status in FINISHED), None),
         "recent": recent,
+    }
+
+
+def settings_state(workspace_id: int) -> dict[str, Any]:
+    """What Settings → Integrations shows of the sync: the state, failing records, conflicts.
+
+    The poll during a run asks only for `sync_state`: records and conflicts are read once a page.
+    """
+    return {
+        **sync_state(workspace_id),
         "issues": list(SyncIssue.objects.filter(workspace_id=workspace_id)[:50]),
         "issue_count": SyncIssue.objects.filter(workspace_id=workspace_id).count(),
         "conflicts": report_views(
